@@ -1,0 +1,38 @@
+# One command to set up and run, one to set up and test (see README).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup run ask test bench clean
+
+# torch first, pinned to the CPU build: anything else would pull several GB of CUDA packages.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@if $(BIN)/pip list 2>/dev/null | grep -qi '^nvidia-'; then echo "CUDA-Pakete installiert – Abbruch"; exit 1; fi
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/python app.py
+
+ask: setup
+	$(BIN)/qa ask "$(or $(Q),Seit wann läuft der aktuelle Irak-Einsatz der NATO?)"
+
+test: setup
+	$(BIN)/python -m pytest -q -rs
+
+bench: setup
+	$(BIN)/python benchmarks/bench_pipeline.py
+
+clean:
+	rm -rf $(VENV) vectorstore

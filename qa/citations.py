@@ -1,0 +1,60 @@
+"""Citations: numbered markers, quotes, and offsets for highlighting.
+
+A citation's quote is a sentence of the article exactly as it stands in the
+source text: `source_text[start:end] == quote`. Numbers follow the order in
+which the answer first cites them, starting at 1.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from qa.records import Citation, Hit, Sentence
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def build_citations(evidence: Sequence[tuple[Hit, Sentence]]) -> list[Citation]:
+    """One numbered citation per distinct quoted sentence."""
+    citations: list[Citation] = []
+    seen: set[tuple[str, int]] = set()
+    for hit, sentence in evidence:
+        key = (hit.chunk.source, sentence.start)
+        if key in seen:
+            continue
+        seen.add(key)
+        chunk = hit.chunk
+        citations.append(Citation(number=len(citations) + 1, source=chunk.source, chunk_id=chunk.id,
+                                  quote=sentence.text, start=sentence.start, end=sentence.end,
+                                  title=chunk.title, publisher=chunk.publisher, date=chunk.date))
+    return citations
+
+
+def render_answer(short: str | None, prefix: str, quotes: Sequence[str]) -> str:
+    """German answer text: the short answer (if any), then each quote with its marker."""
+    lines = []
+    if short:
+        head = f"{prefix} {short}" if prefix and not short.lower().startswith(prefix.lower()) else short
+        lines.append(f"{head[0].upper()}{head[1:]} [1].")
+    for number, quote in enumerate(quotes, start=1):
+        lines.append(f"„{quote}“ [{number}]")
+    return "\n\n".join(lines)
+
+
+def markers(text: str) -> list[int]:
+    """The citation numbers used in a text, in order of first use."""
+    return list(dict.fromkeys(int(m) for m in MARKER.findall(text)))
+
+
+def describe(citation: Citation) -> str:
+    """One line naming the source: file, title, publisher, date."""
+    details = [d for d in (citation.title, citation.publisher, citation.date) if d]
+    return f"{citation.source}" + (f" – {', '.join(details)}" if details else "")
+
+
+def format_sources(citations: Sequence[Citation]) -> str:
+    """The numbered source list shown under an answer (CLI, copy as Markdown)."""
+    lines = []
+    for c in citations:
+        lines.append(f"[{c.number}] {describe(c)}\n    „{c.quote}“ (Zeichen {c.start}–{c.end})")
+    return "\n".join(lines)

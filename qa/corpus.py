@@ -1,0 +1,214 @@
+"""Corpus files -> Article: decode, strip web boilerplate, keep title/publisher/date.
+
+Cleaning never rewrites text: it only decides which spans (`segments`) of the
+source text are article content, so every passage keeps its offsets in the
+original file. Plain-text and Markdown files are their own source text; for
+HTML the source text is the text trafilatura extracts from the page.
+
+Not handled: PDFs and office documents; boilerplate that is not line-shaped
+(we drop whole lines, or a credit at the end of a line, never words inside a sentence).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+
+from qa.config import SUPPORTED_SUFFIXES
+from qa.errors import CorpusError
+from qa.records import Article
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 20_000_000
+
+# Whole lines that are navigation, credits or site furniture, never article text.
+BOILERPLATE_LINES = [
+    r"(\d+\.\s*)?Zum Inhalt springen",
+    r"(\d+\.\s*)?Zur (Haupt)?[Nn]avigation springen",
+    r"(\d+\.\s*)?Zu weiteren Angeboten .* springen",
+    r"(\d+\.\s*)?Zur Suche springen",
+    r"Den nächsten Abschnitt .* überspringen",
+    r"Willkommen auf (den Seiten|der Seite|der Website|der Homepage) .*",
+    r"Schlagworte:?",
+    r"Schlagwörter:?",
+    r"nach oben",
+    r"Seitenanfang",
+    r"Zurück nach oben",
+    r"Mehr zum Thema:?",
+    r"Teilen( auf)?:?",
+    r"Drucken",
+    r"(Bild|Foto|Fotos|Quelle|Copyright): .*",
+    r".*©.*",
+    r"[a-z]{2,4}(/[a-z]{2,4})+ ?\(.*\)",  # author initials "nob/kle (afp, dpa)"
+    r"[^|]+( \| [^|]+){2,}",  # tag lines "Deutschland | A und B | Konferenz"
+]
+_BOILERPLATE = re.compile(r"^\s*(?:" + "|".join(BOILERPLATE_LINES) + r")\s*$")
+# A caption credit glued to the end of a line: "... fortsetzenBild: picture-alliance/dpa/S. Hoppe".
+_TRAILING_CREDIT = re.compile(r"\s*(?:Bild|Foto|Fotos): [^\n]{1,80}$")
+_LEADING_DATE_TAG = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\s*")
+
+MONTHS = {
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
+}
+_DATE_LONG = re.compile(r"^\s*(\d{1,2})\.\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\s*$", re.IGNORECASE)
+_DATE_NUMERIC = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(\s*[-–]\s*\w+)?\s*$")
+_PUBLISHER_PATTERNS = [
+    re.compile(r"Zu weiteren Angeboten (?:der|des) (?P<pub>.+?) springen"),
+    re.compile(r"Willkommen auf (?:den Seiten|der Seite|der Website|der Homepage) (?:der|des) (?P<pub>.+?)\s*$"),
+]
+
+
+def iter_corpus_files(corpus_dir: Path) -> list[Path]:
+    """Supported files directly or in sub-folders of the corpus, sorted by name."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"Der Korpusordner {corpus_dir} existiert nicht.")
+    files = [p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+             and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)]
+    return sorted(files, key=lambda p: p.relative_to(corpus_dir).as_posix())
+
+
+def source_name(path: Path, corpus_dir: Path) -> str:
+    """The name a file is known by: its path relative to the corpus folder."""
+    return path.relative_to(corpus_dir).as_posix()
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 first; otherwise the encoding charset-normalizer finds; binary is refused."""
+    if b"\x00" in data[:8192]:
+        raise CorpusError(f"Die Datei {name} ist keine Textdatei und wird übersprungen.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise CorpusError(f"Die Datei {name} ist keine lesbare Textdatei und wird übersprungen.")
+    logger.warning("%s is not UTF-8; decoded as %s", name, best.encoding)
+    return str(best)
+
+
+def read_article(path: Path, corpus_dir: Path) -> Article:
+    """Read and clean one corpus file. Raises CorpusError when it cannot be read."""
+    name = source_name(path, corpus_dir)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"Die Datei {name} kann nicht gelesen werden ({exc.strerror}).") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise CorpusError(f"Die Datei {name} ist größer als {MAX_FILE_BYTES // 1_000_000} MB und wird übersprungen.")
+    text = decode(data, name)
+    digest = file_hash(data)
+    if path.suffix.lower() in (".html", ".htm"):
+        return _html_article(name, text, digest)
+    return parse_text(name, text, digest, markdown=path.suffix.lower() == ".md")
+
+
+def parse_text(name: str, text: str, digest: str, markdown: bool = False) -> Article:
+    """Clean plain text (or Markdown): keep content lines as segments, collect metadata."""
+    segments: list[tuple[int, int]] = []
+    title = publisher = date = None
+    for match in re.finditer(r"[^\n]*(?:\n|$)", text):
+        start, end = _strip_span(text, match.start(), match.end())
+        if start >= end:
+            continue
+        line = text[start:end]
+        publisher = publisher or _publisher(line)
+        tag = _LEADING_DATE_TAG.match(line)
+        if tag:
+            date = date or tag.group(1)
+            start += tag.end()
+            line = text[start:end]
+        if not line:
+            continue
+        line_date = parse_date_line(line)
+        if line_date:
+            date = date or line_date
+            continue
+        if _BOILERPLATE.match(line):
+            continue
+        credit = _TRAILING_CREDIT.search(line)
+        if credit and credit.start() > 0:
+            end = start + credit.start()
+            line = text[start:end]
+        if markdown:
+            heading = re.match(r"#{1,6}\s+", line)
+            if heading:
+                start += heading.end()
+                line = text[start:end]
+                if title is None and not segments:
+                    title = line
+        if title is None and not segments and _looks_like_title(line):
+            title = line
+        elif title is None and segments and len(segments) <= 2 and _looks_like_title(line) and _is_rubric(text, segments):
+            title = line
+        segments.append((start, end))
+    return Article(source=name, source_text=text, segments=tuple(segments), content_hash=digest,
+                   title=title, publisher=publisher, date=date)
+
+
+def parse_date_line(line: str) -> str | None:
+    """ISO date of a line that is only a date: "14. Februar 2020", "04.06.2020 - Artikel"."""
+    m = _DATE_LONG.match(line)
+    if m:
+        return f"{int(m.group(3)):04d}-{MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
+    m = _DATE_NUMERIC.match(line)
+    if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(1)) <= 31:
+        return f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    return None
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _publisher(line: str) -> str | None:
+    for pattern in _PUBLISHER_PATTERNS:
+        m = pattern.search(line)
+        if m:
+            return _nominative(m.group("pub").strip())
+    return None
+
+
+def _nominative(phrase: str) -> str:
+    """'Auswärtigen Amts' -> 'Auswärtiges Amt' (the common genitive of site names)."""
+    words = phrase.split()
+    if len(words) == 2 and words[0].endswith("en") and words[1].endswith("s") and words[1][0].isupper():
+        return f"{words[0][:-1]}s {words[1][:-1]}"
+    return phrase
+
+
+def _looks_like_title(line: str) -> bool:
+    words = line.split()
+    return 3 <= len(words) <= 16 and len(line) <= 140 and line[-1] not in ".:;,"
+
+
+def _is_rubric(text: str, segments: list[tuple[int, int]]) -> bool:
+    """Only one-word rubric lines ("Politik") came before."""
+    return all(len(text[a:b].split()) == 1 for a, b in segments)
+
+
+def _html_article(name: str, html: str, digest: str) -> Article:
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
+                                            with_metadata=True, favor_precision=True)
+    if extracted is None or not (extracted.text or "").strip():
+        raise CorpusError(f"Die Datei {name} enthält keinen erkennbaren Artikeltext und wird übersprungen.")
+    article = parse_text(name, extracted.text, digest)
+    return Article(source=name, source_text=article.source_text, segments=article.segments,
+                   content_hash=digest, title=extracted.title or article.title,
+                   publisher=extracted.sitename or article.publisher,
+                   date=extracted.date or article.date)

@@ -1,0 +1,271 @@
+"""Chroma storage: chunks with their vectors, and one record per ingested file.
+
+Two collections:
+- `<name>` holds chunks (cosine space). Its metadata is the manifest: format
+  version and the embedding model that built it.
+- `<name>-files` holds one record per corpus file: the content hash whose
+  chunks are live. Writing that record is the commit point of a file, so a
+  killed ingest never serves half a file: chunks whose hash is not the
+  committed one are ignored by readers and removed by the next ingest.
+
+Local folder (PersistentClient) or a Chroma server (HttpClient): same code.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+from qa.config import Settings
+from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError, ServerUnavailableError
+from qa.records import Chunk, Sentence
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+PAGE = 2000  # rows per Chroma request when reading or writing in bulk
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    source: str
+    content_hash: str  # sha256 of the file's bytes
+    version: str  # hash of content and chunk settings; the live chunks carry it
+    chunks: int
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+
+
+def date_number(date: str | None) -> int:
+    """'2020-02-14' -> 20200214, '2020-02' -> 20200200, None -> 0 (for range filters)."""
+    if not date:
+        return 0
+    digits = [int(p) for p in date.split("-") if p.isdigit()]
+    digits += [0] * (3 - len(digits))
+    return digits[0] * 10000 + digits[1] * 100 + digits[2]
+
+
+def open_client(settings: Settings):
+    """A Chroma client for the settings: HTTP when a server is named, else the local folder."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.server_mode:
+        try:
+            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                         settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:  # connection refused, DNS, timeouts: all mean "not reachable"
+            raise ServerUnavailableError(
+                f"Der Chroma-Server {settings.chroma_host}:{settings.chroma_port} ist nicht erreichbar. "
+                "Bitte prüfen Sie, ob er läuft (`chroma run --path DIR --port PORT`), "
+                "oder lassen Sie QA_CHROMA_HOST leer, um den lokalen Index zu verwenden."
+            ) from exc
+        return client
+    settings.vectorstore_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return chromadb.PersistentClient(path=str(settings.vectorstore_dir), settings=chroma_settings)
+    except Exception as exc:
+        raise IndexCorruptError(
+            f"Der Index in {settings.vectorstore_dir} ist beschädigt ({type(exc).__name__}). "
+            "Bitte `qa ingest --rebuild` ausführen, um ihn neu aufzubauen."
+        ) from exc
+
+
+def chroma_embedding_function(embedder):
+    """Our embedder as a Chroma embedding function (Chroma's default is an English model)."""
+    from chromadb.api.types import EmbeddingFunction
+
+    class QAEmbeddingFunction(EmbeddingFunction):
+        def __init__(self, inner=None) -> None:
+            self._inner = inner
+
+        def __call__(self, input):
+            return list(self._inner.embed_passages(list(input)))
+
+        def embed_query(self, input):
+            return list(self._inner.embed_queries(list(input)))
+
+        @staticmethod
+        def name() -> str:
+            return "qa-sentence-transformers"
+
+        def get_config(self) -> dict:
+            return {"model": getattr(self._inner, "name", "")}
+
+        @staticmethod
+        def build_from_config(config: dict) -> "QAEmbeddingFunction":
+            return QAEmbeddingFunction()
+
+        def default_space(self):
+            return "cosine"
+
+    return QAEmbeddingFunction(embedder)
+
+
+class ChunkStore:
+    """The chunk and file collections of one index."""
+
+    def __init__(self, settings: Settings, embedder, create: bool = False) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.client = open_client(settings)
+        self._ef = chroma_embedding_function(embedder)
+        names = {c if isinstance(c, str) else c.name for c in self._list_collections()}
+        if settings.collection not in names:
+            if not create:
+                where = (f"auf dem Chroma-Server {settings.chroma_host}:{settings.chroma_port}"
+                         if settings.server_mode else f"in {settings.vectorstore_dir}")
+                raise IndexNotFoundError(f"Kein Index {where} gefunden – bitte zuerst `qa ingest` ausführen.")
+            self.chunks = self._create()
+        else:
+            self.chunks = self._get(settings.collection)
+            self.check_manifest()
+        self.files = self.client.get_or_create_collection(
+            f"{settings.collection}-files", embedding_function=self._ef,
+            configuration={"hnsw": {"space": "cosine"}})
+
+    # -- opening -----------------------------------------------------------
+    def _list_collections(self):
+        try:
+            return self.client.list_collections()
+        except Exception as exc:
+            raise IndexCorruptError(
+                f"Der Index kann nicht gelesen werden ({type(exc).__name__}: {exc}). "
+                "Bitte `qa ingest --rebuild` ausführen."
+            ) from exc
+
+    def _get(self, name: str):
+        try:
+            return self.client.get_collection(name, embedding_function=self._ef)
+        except Exception as exc:
+            raise IndexCorruptError(
+                f"Die Sammlung {name} im Index ist nicht lesbar ({type(exc).__name__}). "
+                "Bitte `qa ingest --rebuild` ausführen."
+            ) from exc
+
+    def _create(self):
+        metadata = {"qa_format": FORMAT_VERSION, "qa_embedding_model": self.embedder.name,
+                    "qa_dim": int(self.embedder.dim)}
+        return self.client.create_collection(self.settings.collection, embedding_function=self._ef,
+                                             configuration={"hnsw": {"space": "cosine"}},
+                                             metadata=metadata)
+
+    def check_manifest(self) -> None:
+        meta = self.chunks.metadata or {}
+        model = meta.get("qa_embedding_model")
+        if meta.get("qa_format") != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"Der Index hat das Format {meta.get('qa_format')!r}, erwartet wird {FORMAT_VERSION}. "
+                "Bitte `qa ingest --rebuild` ausführen.")
+        if model != self.embedder.name:
+            raise IndexMismatchError(
+                f"Der Index wurde mit dem Einbettungsmodell {model!r} erstellt, eingestellt ist "
+                f"{self.embedder.name!r}. Bitte `qa ingest --rebuild` ausführen, um den Index mit dem "
+                "eingestellten Modell neu aufzubauen.")
+
+    def drop(self) -> None:
+        """Delete both collections (for a rebuild)."""
+        for name in (self.settings.collection, f"{self.settings.collection}-files"):
+            try:
+                self.client.delete_collection(name)
+            except Exception:  # absent already
+                pass
+        self.chunks = self._create()
+        self.files = self.client.get_or_create_collection(
+            f"{self.settings.collection}-files", embedding_function=self._ef,
+            configuration={"hnsw": {"space": "cosine"}})
+
+    # -- file records (commit points) ----------------------------------------
+    def file_records(self) -> dict[str, FileRecord]:
+        records = {}
+        for ids, metas in self._pages(self.files, ["metadatas"]):
+            for source, meta in zip(ids, metas):
+                records[source] = FileRecord(
+                    source=source, content_hash=meta["hash"], version=meta["version"],
+                    chunks=int(meta.get("chunks", 0)), title=meta.get("title") or None,
+                    publisher=meta.get("publisher") or None, date=meta.get("date") or None)
+        return records
+
+    def commit_file(self, record: FileRecord) -> None:
+        meta = {"hash": record.content_hash, "version": record.version, "chunks": record.chunks,
+                "title": record.title or "", "publisher": record.publisher or "", "date": record.date or ""}
+        self.files.upsert(ids=[record.source], embeddings=[[1.0, 0.0]], metadatas=[meta],
+                          documents=[record.source])
+
+    def forget_file(self, source: str) -> None:
+        self.files.delete(ids=[source])
+
+    # -- chunks ----------------------------------------------------------------
+    def add_chunks(self, chunks: list[Chunk], vectors: np.ndarray, version: str) -> None:
+        for i in range(0, len(chunks), PAGE):
+            part = chunks[i:i + PAGE]
+            self.chunks.upsert(
+                ids=[c.id for c in part],
+                embeddings=np.asarray(vectors[i:i + PAGE], dtype=np.float32),
+                documents=[c.text for c in part],
+                metadatas=[chunk_metadata(c, version) for c in part],
+            )
+
+    def delete_chunks(self, source: str, keep_version: str | None = None) -> None:
+        """Remove a file's chunks, except those of `keep_version` (its committed version)."""
+        where = {"source": source}
+        if keep_version is not None:
+            where = {"$and": [{"source": source}, {"version": {"$ne": keep_version}}]}
+        self.chunks.delete(where=where)
+
+    def all_chunks(self) -> Iterable[tuple[Chunk, str]]:
+        """Every stored chunk with the file version it belongs to."""
+        for ids, docs, metas in self._pages(self.chunks, ["documents", "metadatas"]):
+            for cid, doc, meta in zip(ids, docs, metas):
+                yield chunk_from_row(cid, doc, meta), meta["version"]
+
+    def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[Chunk, str, float]]:
+        """Nearest chunks: (chunk, its file version, cosine similarity)."""
+        count = self.chunks.count()
+        if count == 0:
+            return []
+        result = self.chunks.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                                   n_results=min(n, count), where=where,
+                                   include=["documents", "metadatas", "distances"])
+        rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])
+        return [(chunk_from_row(cid, doc, meta), meta["version"], 1.0 - float(dist))
+                for cid, doc, meta, dist in rows]
+
+    def count(self) -> int:
+        return self.chunks.count()
+
+    def _pages(self, collection, include: list[str]):
+        offset = 0
+        while True:
+            page = collection.get(limit=PAGE, offset=offset, include=include)
+            if not page["ids"]:
+                return
+            yield (page["ids"], *[page[key] for key in include])
+            offset += len(page["ids"])
+
+
+def chunk_metadata(chunk: Chunk, version: str) -> dict:
+    spans, pos = [], 0
+    for s in chunk.sentences:
+        rel = chunk.text.index(s.text, pos)
+        spans.append([rel, rel + len(s.text), s.start])
+        pos = rel + len(s.text)
+    return {
+        "source": chunk.source, "version": version, "position": chunk.position,
+        "start": chunk.start, "end": chunk.end, "sentences": json.dumps(spans),
+        "title": chunk.title or "", "publisher": chunk.publisher or "", "date": chunk.date or "",
+        "date_num": date_number(chunk.date),
+    }
+
+
+def chunk_from_row(cid: str, text: str, meta: dict) -> Chunk:
+    sentences = tuple(Sentence(text[a:b], s, s + (b - a)) for a, b, s in json.loads(meta.get("sentences") or "[]"))
+    return Chunk(id=cid, source=meta["source"], text=text, start=int(meta["start"]), end=int(meta["end"]),
+                 position=int(meta["position"]), sentences=sentences, title=meta.get("title") or None,
+                 publisher=meta.get("publisher") or None, date=meta.get("date") or None)
