@@ -111,7 +111,9 @@ def chroma_embedding_function(embedder):
 class ChunkStore:
     """The chunk and file collections of one index."""
 
-    def __init__(self, settings: Settings, embedder, create: bool = False) -> None:
+    def __init__(self, settings: Settings, embedder, create: bool = False, check: bool = True) -> None:
+        """Open the index; `create` makes it when missing; `check=False` skips the model check
+        (only for a rebuild, which drops everything anyway)."""
         self.settings = settings
         self.embedder = embedder
         self.client = open_client(settings)
@@ -125,7 +127,8 @@ class ChunkStore:
             self.chunks = self._create()
         else:
             self.chunks = self._get(settings.collection)
-            self.check_manifest()
+            if check:
+                self.check_manifest()
         self.files = self.client.get_or_create_collection(
             f"{settings.collection}-files", embedding_function=self._ef,
             configuration={"hnsw": {"space": "cosine"}})

@@ -63,7 +63,7 @@ def ingest(settings: Settings, embedder, store: ChunkStore | None = None, rebuil
     started = time.perf_counter()
     report = IngestReport()
     files = iter_corpus_files(settings.corpus_dir)
-    store = store or ChunkStore(settings, embedder, create=True)
+    store = store or ChunkStore(settings, embedder, create=True, check=not rebuild)
     if rebuild:
         store.drop()
     committed = store.file_records()

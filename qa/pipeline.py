@@ -10,7 +10,7 @@ import logging
 import re
 import threading
 import time
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from qa.answering import ExtractiveAnswerer
 from qa.config import Settings
@@ -132,13 +132,26 @@ class Pipeline:
     # -- questions ---------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
         """Answer one question (with optional conversation history and filters)."""
+        answer = None
+        for event in self.stream(question, history, filters):
+            if isinstance(event, Answer):
+                answer = event
+        return answer
+
+    def stream(self, question: str, history: Sequence[Turn] = (),
+               filters: Filters | None = None) -> Iterator[str | Answer]:
+        """Text deltas of the answer as they are produced, then the final Answer.
+
+        The final Answer's text is authoritative (verification may change what was
+        streamed); `latency_ms` covers retrieval and answering, not model loading."""
         question = clean_question(question, self.settings.max_question_chars)
-        answerer = self.extractive  # loads model and index before the clock starts
+        extractive = self.extractive  # loads model and index before the clock starts
         started = time.perf_counter()
         query, context = resolve_follow_up(question, history)
         hits = self.retriever.search(query, filters=filters)
-        answer = answerer.answer(question, hits, context=context)
-        return _with_latency(answer, started)
+        answer = extractive.answer(question, hits, context=context)
+        yield answer.text
+        yield _with_latency(answer, started)
 
     # -- articles (for the UI) -----------------------------------------------------
     def articles(self) -> list[FileRecord]:

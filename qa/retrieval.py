@@ -37,6 +37,7 @@ class KeywordIndex:
     def __init__(self, chunks: list[Chunk]) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
         self.chunks = chunks
         self._bm25 = None
         self._df: dict[str, int] = {}

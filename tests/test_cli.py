@@ -1,0 +1,137 @@
+"""The `qa` command through its installed entry point, as a user runs it."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, DEV_SET, free_port
+
+QA = str(Path(sys.executable).parent / "qa")
+
+
+def run(args, env_extra=None, timeout=600, prefix=()):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([*prefix, QA, *args], capture_output=True, text=True, env=env, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def index_env(tmp_path_factory):
+    """A real index of the seed corpus built by `qa ingest`, shared by the tests of this module."""
+    vectorstore = tmp_path_factory.mktemp("cli-vectorstore")
+    env = {"QA_CORPUS_DIR": str(CORPUS), "QA_VECTORSTORE_DIR": str(vectorstore)}
+    result = run(["ingest"], env)
+    assert result.returncode == 0, result.stderr
+    assert "5 neu" in result.stdout
+    return env
+
+
+def test_help_is_fast_and_german():
+    result = run(["--help"])
+    assert result.returncode == 0 and "Fragen zu den Artikeln" in result.stdout
+    probe = subprocess.run([sys.executable, "-c", "import sys, qa.cli; print('torch' in sys.modules, 'chromadb' in sys.modules)"],
+                           capture_output=True, text=True)
+    assert probe.stdout.strip() == "False False"
+
+
+def test_ingest_is_incremental(index_env):
+    result = run(["ingest"], index_env)
+    assert result.returncode == 0 and "5 unverändert" in result.stdout and "0 neu" in result.stdout
+
+
+def test_ask_prints_answer_and_sources(index_env):
+    result = run(["ask", "Seit wann läuft der aktuelle Irak-Einsatz der NATO?"], index_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Seit Oktober 2018 [1].")
+    assert "Quellen:\n[1] 002_02adc48ef0db0a26.txt" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_json_is_a_batch_record(index_env):
+    result = run(["ask", "--json", "Wer gewann die Bundestagswahl 2021?"], index_env)
+    record = json.loads(result.stdout)
+    assert record["abstained"] is True and record["citations"] == []
+    assert record["answer"] == "Dazu enthalten die Artikel keine Angaben."
+    assert record["answerer"] == "extractive" and record["retrieved"]
+
+
+def test_batch_follows_the_contract_and_eval_scores_it(index_env, tmp_path):
+    out = tmp_path / "answers.jsonl"
+    result = run(["batch", str(DEV_SET), "--out", str(out)], index_env)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    gold = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert [r["id"] for r in rows] == [g["id"] for g in gold]
+    keys = {"id", "answer", "short_answer", "abstained", "citations", "retrieved", "answerer", "latency_ms"}
+    for row in rows:
+        assert keys <= set(row)
+        for c in row["citations"]:
+            raw = (CORPUS / c["source"]).read_text(encoding="utf-8")
+            assert raw[c["start"]:c["end"]] == c["quote"]
+    # the shared scorer agrees with `qa eval`
+    scorer = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
+    evaluated = run(["eval", str(DEV_SET), "--json"], index_env)
+    ours = json.loads(evaluated.stdout)
+    assert ours["solved_rate"] >= 0.9
+    if scorer.exists():
+        theirs = json.loads(subprocess.run([sys.executable, str(scorer), str(DEV_SET), str(out), "--json"],
+                                           capture_output=True, text=True).stdout)
+        assert theirs["solved_rate"] == ours["solved_rate"]
+
+
+@pytest.mark.parametrize("question, message", [
+    ("", "Bitte geben Sie eine Frage ein"),
+    ("x" * 100_000, "Die Frage ist zu lang"),
+])
+def test_bad_questions(question, message, tmp_path):
+    result = run(["ask", question], {"QA_VECTORSTORE_DIR": str(tmp_path / "vs")})
+    assert result.returncode == 1
+    assert result.stderr.startswith("Fehler: ") and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_empty_corpus_folder(tmp_path):
+    (tmp_path / "leer").mkdir()
+    result = run(["ingest", str(tmp_path / "leer")], {"QA_VECTORSTORE_DIR": str(tmp_path / "vs")})
+    assert result.returncode == 1 and "keine lesbaren Artikel" in result.stderr
+
+
+def test_missing_index_is_built_on_first_ask(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "003_a0779ffe5682cfbe.txt", corpus)
+    (corpus / "binär.txt").write_bytes(b"\x00\xff\x00\xfe")
+    env = {"QA_CORPUS_DIR": str(corpus), "QA_VECTORSTORE_DIR": str(tmp_path / "vs")}
+    result = run(["ask", "Wie heißt der Außenminister der Niederlande?"], env)
+    assert result.returncode == 0, result.stderr
+    assert "Index aktualisiert: 1 neu" in result.stderr and "übersprungen" in result.stderr
+    assert "Blok" in result.stdout
+
+
+def test_server_down_is_a_message(tmp_path):
+    port = free_port()
+    result = run(["--chroma-host", "127.0.0.1", "--chroma-port", str(port), "ask", "Wer ist Borrell?"])
+    assert result.returncode == 1
+    assert f"Chroma-Server 127.0.0.1:{port} ist nicht erreichbar" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_model_mismatch_says_to_rebuild(index_env):
+    result = run(["--embedding-model", "/nicht/vorhanden", "ask", "Wer ist Borrell?"], index_env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "/nicht/vorhanden" in result.stderr
+
+
+def test_ask_works_without_network(index_env):
+    """`unshare -n`: a new network namespace with no interface but loopback (needs root)."""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-n", "true"]).returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail("unshare -n is not available in CI")
+        pytest.skip("unshare -n not permitted here")
+    result = run(["ask", "Wo will Deutschland libysche Sicherheitskräfte ausbilden?"], index_env,
+                 prefix=("unshare", "-n"))
+    assert result.returncode == 0, result.stderr
+    assert "Tunesien" in result.stdout

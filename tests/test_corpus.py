@@ -1,0 +1,111 @@
+"""Cleaning keeps article text with its offsets, drops site furniture, finds metadata."""
+from pathlib import Path
+
+import pytest
+
+from qa.corpus import iter_corpus_files, parse_date_line, parse_text, read_article
+from qa.errors import CorpusError
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def kept(article):
+    return [article.source_text[a:b] for a, b in article.segments]
+
+
+def test_dw_article_boilerplate_removed_and_metadata_kept():
+    article = read_article(CORPUS / "000_955454e9edcba319.txt", CORPUS)
+    text = "\n".join(kept(article))
+    for junk in ("Zum Inhalt springen", "Zur Hauptnavigation springen", "Bild: picture-alliance",
+                 "Den nächsten Abschnitt", "nob/kle (afp, dpa)", "Deutschland | Annegret"):
+        assert junk not in text
+    assert "Deutschland ist mit der Ausbildung kurdischer Sicherheitskräfte im nordirakischen Erbil beteiligt." in text
+    # the caption credit glued to the end of a line goes, the caption stays
+    assert any(line.endswith("gegen den IS fortsetzen") for line in kept(article))
+    assert article.title == "Anti-IS-Koalition will Einsatz im Irak fortsetzen"
+    assert article.publisher == "DW"
+    assert article.date == "2020-02-14"
+
+
+def test_auswaertiges_amt_article():
+    article = read_article(CORPUS / "003_a0779ffe5682cfbe.txt", CORPUS)
+    lines = kept(article)
+    assert "Willkommen auf den Seiten des Auswärtigen Amts" not in lines
+    assert "Schlagworte" not in lines and "nach oben" not in lines
+    assert not any("©" in line for line in lines)
+    assert article.title == "Im Kampf gegen IS nicht nachlassen"
+    assert article.publisher == "Auswärtiges Amt"
+    assert article.date == "2020-06-04"
+
+
+def test_leading_date_tag_is_metadata_not_text():
+    article = read_article(CORPUS / "002_02adc48ef0db0a26.txt", CORPUS)
+    assert article.date == "2020-02"
+    assert kept(article)[0].startswith("Offiziell wurde die NATO-Mission")
+
+
+def test_segments_are_exact_spans_of_the_raw_file():
+    for path in iter_corpus_files(CORPUS):
+        raw = path.read_text(encoding="utf-8")
+        article = read_article(path, CORPUS)
+        assert article.source_text == raw
+        for a, b in article.segments:
+            assert raw[a:b] == raw[a:b].strip() and raw[a:b]
+
+
+@pytest.mark.parametrize("line, iso", [
+    ("14. Februar 2020", "2020-02-14"),
+    ("04.06.2020 - Artikel", "2020-06-04"),
+    ("3. März 2021", "2021-03-03"),
+    ("Am 3. März 2021 kam es", None),
+    ("31.13.2020", None),
+])
+def test_date_lines(line, iso):
+    assert parse_date_line(line) == iso
+
+
+def test_hand_computed_segments():
+    text = "Zum Inhalt springen\nTitel der Meldung hier\n\nErster Satz. Zweiter Satz.\nBild: dpa\n"
+    article = parse_text("x.txt", text, "h")
+    assert article.segments == ((20, 42), (44, 70))
+    assert article.title == "Titel der Meldung hier"
+
+
+def test_latin1_file_is_decoded(tmp_path):
+    (tmp_path / "alt.txt").write_bytes("Die Außenminister trafen sich in München.".encode("latin-1"))
+    article = read_article(tmp_path / "alt.txt", tmp_path)
+    assert "Außenminister" in article.clean_text and "München" in article.clean_text
+
+
+def test_binary_file_is_refused_with_german_message(tmp_path):
+    (tmp_path / "bild.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(CorpusError, match="keine Textdatei"):
+        read_article(tmp_path / "bild.txt", tmp_path)
+
+
+def test_html_is_extracted_as_text(tmp_path):
+    html = """<html><head><title>Nato berät über Irak</title></head><body>
+    <nav><a href="/">Startseite</a> <a href="/politik">Politik</a></nav>
+    <article><h1>Nato berät über Irak</h1>
+    <p>Die Verteidigungsminister der Nato beraten am Mittwoch in Brüssel über die Ausbildungsmission im Irak.
+    Die Mission war im Januar ausgesetzt worden.</p>
+    <p>Generalsekretär Jens Stoltenberg sagte, das Bündnis könne sich stärker engagieren.</p></article>
+    <footer>Impressum Datenschutz</footer></body></html>"""
+    (tmp_path / "nato.html").write_text(html, encoding="utf-8")
+    article = read_article(tmp_path / "nato.html", tmp_path)
+    assert "Ausbildungsmission im Irak" in article.clean_text
+    assert "<p>" not in article.source_text and "Impressum" not in article.clean_text
+    assert article.title == "Nato berät über Irak"
+
+
+def test_markdown_heading_is_title(tmp_path):
+    (tmp_path / "notiz.md").write_text("# Gespräche in Brüssel\n\nDie Minister trafen sich am Mittwoch.\n", encoding="utf-8")
+    article = read_article(tmp_path / "notiz.md", tmp_path)
+    assert article.title == "Gespräche in Brüssel"
+    assert article.source_text[article.segments[0][0]:article.segments[0][1]] == "Gespräche in Brüssel"
+
+
+def test_only_supported_files_are_listed(tmp_path):
+    for name in ("a.txt", "b.md", "c.html", "d.pdf", ".hidden.txt"):
+        (tmp_path / name).write_text("Text.", encoding="utf-8")
+    assert [p.name for p in iter_corpus_files(tmp_path)] == ["a.txt", "b.md", "c.html"]

@@ -1,0 +1,61 @@
+"""Fusion arithmetic, keyword search, filters, and the LangChain adaptor."""
+import pytest
+
+from qa.ingest import ingest
+from qa.records import Chunk, Filters
+from qa.retrieval import KeywordIndex, Retriever, rrf_fuse
+from qa.index import ChunkStore
+
+
+def test_rrf_hand_computed():
+    fused = dict(rrf_fuse([["a", "b", "c"], ["c", "a"]], k=60))
+    assert fused["a"] == pytest.approx(1 / 61 + 1 / 62)
+    assert fused["c"] == pytest.approx(1 / 63 + 1 / 61)
+    assert fused["b"] == pytest.approx(1 / 62)
+    assert [key for key, _ in rrf_fuse([["a", "b", "c"], ["c", "a"]], k=60)] == ["a", "c", "b"]
+
+
+def test_rrf_rewards_agreement():
+    # an item second in both lists beats one that is first in only one
+    order = [key for key, _ in rrf_fuse([["x", "both"], ["y", "both"]], k=1)]
+    assert order[0] == "both"
+
+
+def _chunk(i, text, source="a.txt"):
+    return Chunk(id=f"{source}:{i}", source=source, text=text, start=0, end=len(text), position=i)
+
+
+def test_keyword_search_uses_german_stems():
+    index = KeywordIndex([
+        _chunk(0, "Die Soldaten wurden ausgebildet."),
+        _chunk(1, "Das Wetter in Berlin war schön."),
+        _chunk(2, "Ein Soldat sprach über die Ausbildung der Truppen."),
+    ])
+    hits = [c.id for c, _ in index.search("Wie viele Soldaten?", 3)]
+    assert set(hits) == {"a.txt:0", "a.txt:2"}
+    assert index.search("Wie?", 3) == []  # only stopwords: nothing to search
+    assert index.idf("soldat") < index.idf("unbekanntwort")
+
+
+def test_hybrid_search_and_filters(settings, fake_embedder):
+    ingest(settings, fake_embedder, progress=False)
+    retriever = Retriever(settings, fake_embedder, ChunkStore(settings, fake_embedder))
+    hits = retriever.search("Irak-Einsatz der NATO seit Oktober 2018")
+    assert hits[0].chunk.source == "002_02adc48ef0db0a26.txt"
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert all(a.score >= b.score for a, b in zip(hits, hits[1:]))
+
+    only = Filters(sources=("004_bde43ff6797f91e1.txt",))
+    assert {h.chunk.source for h in retriever.search("Irak-Einsatz der NATO", filters=only)} == {"004_bde43ff6797f91e1.txt"}
+
+    feb_2020 = Filters(date_from="2020-02-01", date_to="2020-02-29")
+    sources = {h.chunk.source for h in retriever.search("NATO Irak", filters=feb_2020)}
+    assert sources and sources <= {"000_955454e9edcba319.txt", "002_02adc48ef0db0a26.txt"}
+
+
+def test_langchain_retriever(settings, fake_embedder):
+    ingest(settings, fake_embedder, progress=False)
+    retriever = Retriever(settings, fake_embedder, ChunkStore(settings, fake_embedder))
+    docs = retriever.as_langchain(k=3).invoke("Wer ist der neue EU-Außenbeauftragte?")
+    assert len(docs) == 3
+    assert docs[0].metadata["source"].endswith(".txt") and docs[0].page_content

@@ -1,0 +1,68 @@
+"""Server mode: a real `chroma run` on 127.0.0.1, the same code through HttpClient."""
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, free_port
+
+CHROMA = str(Path(sys.executable).parent / "chroma")
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    log = open(data / "server.log", "w")
+    process = subprocess.Popen([CHROMA, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"chroma run exited: {(data / 'server.log').read_text()}")
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("chroma run did not answer within 120 s")
+    yield port
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def test_ingest_and_ask_against_a_chroma_server(chroma_server, real_embedder, tmp_path):
+    from qa.config import Settings
+    from qa.pipeline import Pipeline
+
+    settings = Settings(corpus_dir=CORPUS, vectorstore_dir=tmp_path / "unused", chroma_host="127.0.0.1",
+                        chroma_port=chroma_server, collection="server-test")
+    pipeline = Pipeline(settings, embedder=real_embedder)
+    report = pipeline.ingest(progress=False)
+    assert len(report.added) == 5
+    assert not (tmp_path / "unused").exists()  # nothing local in server mode
+
+    answer = pipeline.ask("In welcher Stadt traf sich Ashton Carter mit den Verteidigungsministern der Anti-IS-Koalition?")
+    assert "Stuttgart" in answer.text and answer.citations[0].source == "004_bde43ff6797f91e1.txt"
+
+    again = Pipeline(settings, embedder=real_embedder).ingest(progress=False)
+    assert again.unchanged == 5 and not again.changed
+
+
+def test_server_going_away_is_a_german_error(real_embedder, tmp_path):
+    from qa.config import Settings
+    from qa.errors import ServerUnavailableError
+    from qa.pipeline import Pipeline
+
+    settings = Settings(corpus_dir=CORPUS, chroma_host="127.0.0.1", chroma_port=free_port())
+    with pytest.raises(ServerUnavailableError, match="nicht erreichbar"):
+        Pipeline(settings, embedder=real_embedder).ask("Wer ist Borrell?")
