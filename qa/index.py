@@ -195,24 +195,28 @@ class ChunkStore:
                     publisher=meta.get("publisher") or None, date=meta.get("date") or None)
         return records
 
-    def commit_file(self, record: FileRecord) -> None:
-        meta = {"hash": record.content_hash, "version": record.version, "chunks": record.chunks,
-                "title": record.title or "", "publisher": record.publisher or "", "date": record.date or ""}
-        self.files.upsert(ids=[record.source], embeddings=[[1.0, 0.0]], metadatas=[meta],
-                          documents=[record.source])
+    def commit_files(self, records: list[FileRecord]) -> None:
+        """Mark these file versions live (one write: after their chunks are stored)."""
+        if not records:
+            return
+        metas = [{"hash": r.content_hash, "version": r.version, "chunks": r.chunks, "title": r.title or "",
+                  "publisher": r.publisher or "", "date": r.date or ""} for r in records]
+        self.files.upsert(ids=[r.source for r in records], embeddings=[[1.0, 0.0]] * len(records),
+                          metadatas=metas, documents=[r.source for r in records])
 
     def forget_file(self, source: str) -> None:
         self.files.delete(ids=[source])
 
     # -- chunks ----------------------------------------------------------------
-    def add_chunks(self, chunks: list[Chunk], vectors: np.ndarray, version: str) -> None:
+    def add_chunks(self, chunks: list[Chunk], vectors: np.ndarray, versions: list[str]) -> None:
+        """Store chunks with their vectors; `versions[i]` is the file version of chunk i."""
         for i in range(0, len(chunks), PAGE):
             part = chunks[i:i + PAGE]
             self.chunks.upsert(
                 ids=[c.id for c in part],
                 embeddings=np.asarray(vectors[i:i + PAGE], dtype=np.float32),
                 documents=[c.text for c in part],
-                metadatas=[chunk_metadata(c, version) for c in part],
+                metadatas=[chunk_metadata(c, v) for c, v in zip(part, versions[i:i + PAGE])],
             )
 
     def delete_chunks(self, source: str, keep_version: str | None = None) -> None:

@@ -14,8 +14,6 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from qa.chunking import chunk_article
 from qa.config import Settings
 from qa.corpus import iter_corpus_files, read_article, source_name
@@ -117,16 +115,15 @@ def _embed_and_store(articles: list[Article], settings: Settings, embedder, stor
 
     def flush() -> int:
         chunks = [c for _, _, cs in pending for c in cs]
-        vectors = embedder.embed_passages([c.text for c in chunks]) if chunks else np.zeros((0, 1))
-        at = 0
-        for article, version, cs in pending:
-            store.add_chunks(cs, vectors[at:at + len(cs)], version)
-            at += len(cs)
-            store.commit_file(FileRecord(article.source, article.content_hash, version, len(cs),
-                                         article.title, article.publisher, article.date))
+        if chunks:
+            vectors = embedder.embed_passages([c.text for c in chunks])
+            store.add_chunks(chunks, vectors, [v for _, v, cs in pending for _ in cs])
+        store.commit_files([FileRecord(a.source, a.content_hash, v, len(cs), a.title, a.publisher, a.date)
+                            for a, v, cs in pending])
+        for article, version, _ in pending:
             if article.source in committed:
                 store.delete_chunks(article.source, keep_version=version)
-            bar.update(1)
+        bar.update(len(pending))
         pending.clear()
         return len(chunks)
 

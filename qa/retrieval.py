@@ -81,7 +81,8 @@ class Retriever:
         chunks = [chunk for chunk, version in store.all_chunks() if live.get(chunk.source) == version]
         self._live = live
         self.keyword = KeywordIndex(chunks)
-        self._position = {c.id: i for i, c in enumerate(chunks)}
+        self._sources = np.array([c.source for c in chunks], dtype=object)
+        self._dates = np.array([date_number(c.date) for c in chunks], dtype=np.int64)
         logger.info("retriever ready: %d chunks from %d files", len(chunks), len(live))
 
     @property
@@ -111,12 +112,16 @@ class Retriever:
                 for rank, (cid, score) in enumerate(fused[:k], start=1)]
 
     def _mask(self, filters: Filters | None) -> np.ndarray | None:
+        """1.0 for chunks the filters allow, else 0.0 (vectorised: no loop over the corpus)."""
         if filters is None or not filters.active:
             return None
-        mask = np.zeros(len(self.keyword.chunks), dtype=np.float32)
-        for i, chunk in enumerate(self.keyword.chunks):
-            mask[i] = 1.0 if _passes(chunk, filters) else 0.0
-        return mask
+        keep = np.ones(len(self._sources), dtype=bool)
+        if filters.sources:
+            keep &= np.isin(self._sources, list(filters.sources))
+        if filters.date_from or filters.date_to:
+            low, high = _date_bounds(filters)
+            keep &= (self._dates > 0) & (self._dates >= low) & (self._dates <= high)
+        return keep.astype(np.float32)
 
     def as_langchain(self, k: int | None = None):
         """This retriever as a LangChain BaseRetriever (Documents with source and offsets)."""
@@ -129,15 +134,6 @@ def _date_bounds(filters: Filters) -> tuple[int, int]:
     if filters.date_to and high % 100 == 0:  # "2020-02" means up to the end of February
         high += 99 if high % 10000 else 9999
     return low, high
-
-
-def _passes(chunk: Chunk, filters: Filters) -> bool:
-    if filters.sources and chunk.source not in filters.sources:
-        return False
-    if filters.date_from or filters.date_to:
-        low, high = _date_bounds(filters)
-        return bool(chunk.date) and low <= date_number(chunk.date) <= high
-    return True
 
 
 def _chroma_where(filters: Filters | None) -> dict | None:
