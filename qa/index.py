@@ -12,10 +12,10 @@ Local folder (PersistentClient) or a Chroma server (HttpClient): same code.
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 
@@ -47,6 +47,24 @@ def date_number(date: str | None) -> int:
     digits = [int(p) for p in date.split("-") if p.isdigit()]
     digits += [0] * (3 - len(digits))
     return digits[0] * 10000 + digits[1] * 100 + digits[2]
+
+
+def remove_local_index(settings: Settings) -> None:
+    """Delete a damaged local index folder so it can be rebuilt (never a folder that is not Chroma's)."""
+    import shutil
+
+    folder = settings.vectorstore_dir
+    if not folder.exists():
+        return
+    entries = {p.name for p in folder.iterdir()}
+    if entries and "chroma.sqlite3" not in entries:
+        raise IndexCorruptError(
+            f"Der Ordner {folder} enthält Dateien, die nicht zu einem Chroma-Index gehören; "
+            "er wird nicht gelöscht. Bitte einen anderen Ordner für den Index wählen (QA_VECTORSTORE_DIR).")
+    shutil.rmtree(folder)
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()  # Chroma keeps one system per path in the process
 
 
 def open_client(settings: Settings):
@@ -106,6 +124,37 @@ def chroma_embedding_function(embedder):
             return "cosine"
 
     return QAEmbeddingFunction(embedder)
+
+
+_OUR_BUGS = (TypeError, AttributeError, NameError, AssertionError, IndexMismatchError, IndexNotFoundError)
+
+
+def guarded(method):
+    """Translate a storage failure inside a Chroma call into a German QA error.
+
+    A server that stopped answering becomes ServerUnavailableError; a local index that
+    was deleted or damaged underneath a running process becomes IndexCorruptError.
+    Programming errors pass through unchanged."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (ServerUnavailableError, IndexCorruptError):
+            raise
+        except _OUR_BUGS:
+            raise
+        except Exception as exc:
+            settings = self.settings
+            if settings.server_mode:
+                raise ServerUnavailableError(
+                    f"Der Chroma-Server {settings.chroma_host}:{settings.chroma_port} antwortet nicht mehr "
+                    f"({type(exc).__name__}). Bitte den Server prüfen und die Frage erneut stellen.") from exc
+            raise IndexCorruptError(
+                f"Der Index in {settings.vectorstore_dir} ist nicht lesbar ({type(exc).__name__}: {exc}). "
+                "Bitte `qa ingest --rebuild` ausführen, um ihn neu aufzubauen.") from exc
+
+    return wrapper
 
 
 class ChunkStore:
@@ -172,6 +221,7 @@ class ChunkStore:
                 f"{self.embedder.name!r}. Bitte `qa ingest --rebuild` ausführen, um den Index mit dem "
                 "eingestellten Modell neu aufzubauen.")
 
+    @guarded
     def drop(self) -> None:
         """Delete both collections (for a rebuild)."""
         for name in (self.settings.collection, f"{self.settings.collection}-files"):
@@ -185,6 +235,7 @@ class ChunkStore:
             configuration={"hnsw": {"space": "cosine"}})
 
     # -- file records (commit points) ----------------------------------------
+    @guarded
     def file_records(self) -> dict[str, FileRecord]:
         records = {}
         for ids, metas in self._pages(self.files, ["metadatas"]):
@@ -195,6 +246,7 @@ class ChunkStore:
                     publisher=meta.get("publisher") or None, date=meta.get("date") or None)
         return records
 
+    @guarded
     def commit_files(self, records: list[FileRecord]) -> None:
         """Mark these file versions live (one write: after their chunks are stored)."""
         if not records:
@@ -204,10 +256,12 @@ class ChunkStore:
         self.files.upsert(ids=[r.source for r in records], embeddings=[[1.0, 0.0]] * len(records),
                           metadatas=metas, documents=[r.source for r in records])
 
+    @guarded
     def forget_file(self, source: str) -> None:
         self.files.delete(ids=[source])
 
     # -- chunks ----------------------------------------------------------------
+    @guarded
     def add_chunks(self, chunks: list[Chunk], vectors: np.ndarray, versions: list[str]) -> None:
         """Store chunks with their vectors; `versions[i]` is the file version of chunk i."""
         for i in range(0, len(chunks), PAGE):
@@ -219,6 +273,7 @@ class ChunkStore:
                 metadatas=[chunk_metadata(c, v) for c, v in zip(part, versions[i:i + PAGE])],
             )
 
+    @guarded
     def delete_chunks(self, source: str, keep_version: str | None = None) -> None:
         """Remove a file's chunks, except those of `keep_version` (its committed version)."""
         where = {"source": source}
@@ -226,12 +281,14 @@ class ChunkStore:
             where = {"$and": [{"source": source}, {"version": {"$ne": keep_version}}]}
         self.chunks.delete(where=where)
 
-    def all_chunks(self) -> Iterable[tuple[Chunk, str]]:
+    @guarded
+    def all_chunks(self) -> list[tuple[Chunk, str]]:
         """Every stored chunk with the file version it belongs to."""
-        for ids, docs, metas in self._pages(self.chunks, ["documents", "metadatas"]):
-            for cid, doc, meta in zip(ids, docs, metas):
-                yield chunk_from_row(cid, doc, meta), meta["version"]
+        return [(chunk_from_row(cid, doc, meta), meta["version"])
+                for ids, docs, metas in self._pages(self.chunks, ["documents", "metadatas"])
+                for cid, doc, meta in zip(ids, docs, metas)]
 
+    @guarded
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[Chunk, str, float]]:
         """Nearest chunks: (chunk, its file version, cosine similarity)."""
         count = self.chunks.count()
@@ -244,6 +301,7 @@ class ChunkStore:
         return [(chunk_from_row(cid, doc, meta), meta["version"], 1.0 - float(dist))
                 for cid, doc, meta, dist in rows]
 
+    @guarded
     def count(self) -> int:
         return self.chunks.count()
 

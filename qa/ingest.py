@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from qa.chunking import chunk_article
 from qa.config import Settings
 from qa.corpus import iter_corpus_files, read_article, source_name
-from qa.errors import CorpusError
-from qa.index import FORMAT_VERSION, ChunkStore, FileRecord
+from qa.errors import CorpusError, IndexCorruptError
+from qa.index import FORMAT_VERSION, ChunkStore, FileRecord, remove_local_index
 from qa.records import Article, Chunk
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,15 @@ def ingest(settings: Settings, embedder, store: ChunkStore | None = None, rebuil
     started = time.perf_counter()
     report = IngestReport()
     files = iter_corpus_files(settings.corpus_dir)
-    store = store or ChunkStore(settings, embedder, create=True, check=not rebuild)
+    if store is None:
+        try:
+            store = ChunkStore(settings, embedder, create=True, check=not rebuild)
+        except IndexCorruptError:
+            if not (rebuild and not settings.server_mode):
+                raise
+            logger.warning("index in %s is damaged: removing it for the rebuild", settings.vectorstore_dir)
+            remove_local_index(settings)
+            store = ChunkStore(settings, embedder, create=True)
     if rebuild:
         store.drop()
     committed = store.file_records()

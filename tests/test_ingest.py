@@ -124,3 +124,29 @@ def test_missing_index_and_model_mismatch(settings, fake_embedder):
     report = ingest(settings, OtherModel(), rebuild=True, progress=False)
     assert len(report.added) == 5
     assert ChunkStore(settings, OtherModel()).chunks.metadata["qa_embedding_model"] == "ein-anderes-modell"
+
+
+def test_damaged_index_gives_german_error_and_rebuild_recovers(settings, fake_embedder):
+    from qa.errors import IndexCorruptError
+
+    ingest(settings, fake_embedder, progress=False)
+    db = settings.vectorstore_dir / "chroma.sqlite3"
+    db.write_bytes(b"kein sqlite" * 1000)
+    with pytest.raises(IndexCorruptError, match="qa ingest --rebuild"):
+        Retriever(settings, fake_embedder, ChunkStore(settings, fake_embedder))
+    report = ingest(settings, fake_embedder, rebuild=True, progress=False)
+    assert len(report.added) == 5
+    assert len(live_chunks(settings, fake_embedder)) == report.chunks_written
+
+
+def test_rebuild_never_deletes_a_foreign_folder(tmp_path, seed_corpus, fake_embedder):
+    from qa.config import Settings
+    from qa.errors import IndexCorruptError
+    from qa.index import remove_local_index
+
+    folder = tmp_path / "meine-dateien"
+    folder.mkdir()
+    (folder / "wichtig.txt").write_text("nicht löschen", encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="nicht gelöscht"):
+        remove_local_index(Settings(corpus_dir=seed_corpus, vectorstore_dir=folder))
+    assert (folder / "wichtig.txt").exists()
