@@ -1,0 +1,185 @@
+"""The UI in a real browser (Debian's Chromium driven by Playwright), plus the HTML it is sent.
+
+The browser test starts `app.py` (tests/ui_helpers.py) with the real corpus and
+model, asks, clicks a citation and checks the highlighted passage, checks the
+abstention, an empty question and that HTML in a question is shown, not run.
+Screenshots go to test-artifacts/. Without /usr/bin/chromium the browser test
+is skipped locally and fails in CI (CI=true).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from qa.records import Answer, Article, Citation
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+ANSWER_TIMEOUT_MS = 180_000  # generous: a loaded 2-core machine, first question after start
+UI_TIMEOUT_MS = 60_000
+
+QUESTION = "Seit wann läuft der aktuelle Irak-Einsatz der NATO?"
+QUOTE = "Der aktuelle Irak-Einsatz der NATO läuft seit Oktober 2018."
+UNANSWERABLE = "Wer gewann die Bundestagswahl 2021?"
+ABSTENTION = "Dazu enthalten die Artikel keine Angaben."
+
+
+# -- what the browser is sent (no browser needed) ----------------------------------------------
+
+def _article(text: str) -> Article:
+    return Article(source="x.txt", source_text=text, segments=((0, len(text)),), content_hash="h",
+                   title="<b>Titel</b>", publisher="DW", date="2020-02-14")
+
+
+def test_article_html_escapes_the_text_and_marks_exactly_the_quote():
+    from qa.ui import article_html
+
+    text = "<script>alert(1)</script> Vorher. Der Satz & mehr. Nachher <img src=x onerror=alert(2)>"
+    start = text.index("Der Satz")
+    end = start + len("Der Satz & mehr.")
+    page = article_html(_article(text), start, end)
+    assert "<script>" not in page and "<img" not in page and "<b>" not in page
+    assert "&lt;script&gt;" in page and "&lt;b&gt;Titel&lt;/b&gt;" in page
+    assert page.count("<mark") == 1
+    assert "<mark id='qa-zitat' class='qa-mark'>Der Satz &amp; mehr.</mark>" in page
+
+
+def test_article_html_dims_boilerplate_but_keeps_the_mark_whole():
+    from qa.ui import article_html
+
+    text = "Menü\nDer Satz.\nFußzeile"
+    article = Article(source="x.txt", source_text=text, segments=((5, 14),), content_hash="h")
+    page = article_html(article, 5, 14)
+    assert "<span class='qa-boiler'>Menü\n</span>" in page
+    assert "<mark id='qa-zitat' class='qa-mark'>Der Satz.</mark>" in page
+
+
+def test_chat_markdown_links_markers_and_escapes_markup():
+    from qa.ui import answer_markdown_for_chat, md_escape
+
+    citation = Citation(number=1, source="a.txt", chunk_id="a.txt:1", quote="Q", start=0, end=1)
+    answer = Answer(text="<img src=x onerror=alert(1)> *fett* [1].\n1. Punkt [7]", short_answer=None,
+                    abstained=False, citations=(citation,), hits=(), answerer="extractive")
+    message = answer_markdown_for_chat(answer, 3)
+    assert "[\\[1\\]](#zitat-3-1).\n1\\. Punkt" in message  # only real citations become links
+    assert "\\[7\\]" in message and "#zitat-3-7" not in message
+    assert "\\<img" in message and "\\*fett\\*" in message
+    assert md_escape("- a\n1. b\n2020 war") == "\\- a\n1\\. b\n2020 war"
+
+
+def test_make_filters_checks_dates_in_german():
+    from qa.errors import QuestionError
+    from qa.ui import make_filters
+
+    assert make_filters([], "", None) is None
+    assert make_filters(["a.txt"], "2020-01-01", "2020-12-31").date_to == "2020-12-31"
+    with pytest.raises(QuestionError, match="JJJJ-MM-TT"):
+        make_filters([], "14.02.2020", "")
+    with pytest.raises(QuestionError, match="Zeitraum"):
+        make_filters([], "2021-01-01", "2020-01-01")
+
+
+# -- the browser ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser_page():
+    if not os.path.exists(CHROMIUM):
+        reason = f"{CHROMIUM} fehlt (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    from ui_helpers import app_url
+
+    url = app_url()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 950}, locale="de-DE")
+        page = context.new_page()
+        page.set_default_timeout(UI_TIMEOUT_MS)
+        page.goto(url, wait_until="domcontentloaded", timeout=UI_TIMEOUT_MS)
+        page.locator("#qa-question textarea").wait_for()
+        yield page
+        context.close()
+        browser.close()
+
+
+def _ask(page, question: str):
+    """Type a question, send it, and return the locator of the new answer bubble."""
+    from playwright.sync_api import expect
+
+    bots = page.locator("#qa-chat .message-row.bot-row, #qa-chat .bot-row")
+    before = bots.count()
+    page.locator("#qa-question textarea").fill(question)
+    page.locator("#qa-question textarea").press("Enter")
+    expect(bots).to_have_count(before + 1, timeout=ANSWER_TIMEOUT_MS)
+    answer = bots.nth(before)
+    expect(answer).to_contain_text("Extraktiv", timeout=ANSWER_TIMEOUT_MS)  # the final answer's meta line
+    return answer
+
+
+@pytest.mark.slow
+def test_ask_click_citation_abstain_and_reject_empty_question(browser_page):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    expect(page.locator("#qa-header")).to_contain_text("5 Artikel im Korpus", timeout=UI_TIMEOUT_MS)
+    expect(page.locator("#qa-chat")).to_contain_text(QUESTION)  # example questions on a first visit
+    page.screenshot(path=ARTIFACTS / "ui-1-start.png")
+
+    answer = _ask(page, QUESTION)
+    expect(answer).to_contain_text("Oktober 2018")
+    citation = answer.locator("a[href^='#zitat-']").first
+    expect(citation).to_have_text("[1]")
+    expect(page.locator("#qa-status")).to_contain_text("Beantwortet mit")
+    page.screenshot(path=ARTIFACTS / "ui-2-antwort.png")
+
+    citation.click()
+    mark = page.locator("#qa-inspector mark")
+    expect(mark).to_have_count(1)
+    expect(mark).to_have_text(QUOTE)
+    assert mark.inner_text() == QUOTE
+    expect(mark).to_be_in_viewport()
+    expect(page.locator("#qa-inspector")).to_contain_text("002_02adc48ef0db0a26.txt")
+    page.screenshot(path=ARTIFACTS / "ui-3-zitat.png")
+
+    page.get_by_role("tab", name="Quellen").click()
+    cited = page.locator("#qa-sources .qa-hit-cited")
+    expect(cited.first).to_contain_text("zitiert [1]")
+    page.screenshot(path=ARTIFACTS / "ui-4-quellen.png")
+
+    page.get_by_role("tab", name="Als Markdown").click()
+    expect(page.locator("#qa-export")).to_contain_text(QUOTE)
+
+    abstained = _ask(page, UNANSWERABLE)
+    expect(abstained).to_contain_text(ABSTENTION)
+    expect(abstained.locator("a[href^='#zitat-']")).to_have_count(0)
+    expect(page.locator("#qa-status")).to_contain_text("Keine Angaben in den Artikeln")
+    page.screenshot(path=ARTIFACTS / "ui-5-keine-angaben.png")
+
+    page.locator("#qa-question textarea").fill("   ")
+    page.locator("#qa-send").click()
+    expect(page.locator("#qa-question")).to_contain_text("Bitte geben Sie eine Frage ein.")
+    expect(page.locator("#qa-chat .bot-row")).to_have_count(2)  # nothing was asked
+    page.screenshot(path=ARTIFACTS / "ui-6-leere-frage.png")
+
+
+@pytest.mark.slow
+def test_markup_in_a_question_is_shown_not_run(browser_page):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.get_by_role("button", name="Neues Gespräch").click()
+    expect(page.locator("#qa-chat .bot-row")).to_have_count(0)
+    question = "Wer ist der neue EU-Außenbeauftragte? <img src=x onerror=\"window.__qaXss=1\"> <b>fett</b>"
+    _ask(page, question)
+    expect(page.locator("#qa-chat .user-row").first).to_contain_text("<img src=x onerror=")
+    expect(page.locator("#qa-chat .user-row").first).to_contain_text("<b>fett</b>")
+    assert page.evaluate("window.__qaXss") is None
+    assert page.locator("#qa-chat img[src='x'], #qa-chat b").count() == 0

@@ -1,0 +1,87 @@
+"""Start `app.py` once per test run for the UI tests (browser and concurrency).
+
+The app runs as a subprocess, exactly as a user starts it, with the real corpus,
+the real embedding model and a temporary vectorstore; it is stopped when the
+test process exits. Its output goes to test-artifacts/ui-server.log.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+START_TIMEOUT_S = 900  # first run: model conversion + index build on a loaded 2-core machine
+
+_server: dict = {}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop() -> None:
+    process = _server.get("process")
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    if _server.get("log"):
+        _server["log"].close()
+    if _server.get("tmp"):
+        shutil.rmtree(_server["tmp"], ignore_errors=True)
+
+
+def _log_tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(kein Protokoll)"
+
+
+def app_url() -> str:
+    """URL of the running app; starts it on first use (about 30 s with a warm model cache)."""
+    if "url" in _server:
+        if _server["process"].poll() is not None:
+            raise RuntimeError("app.py has exited:\n" + _log_tail(_server["log_path"]))
+        return _server["url"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="qa-ui-test-"))
+    port = free_port()
+    env = dict(os.environ, QA_VECTORSTORE_DIR=str(tmp / "vectorstore"), QA_CORPUS_DIR=str(REPO / "corpus"),
+               QA_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1",
+               TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False", PYTHONUNBUFFERED="1")
+    env.pop("QA_UI_PASSWORD", None)
+    env.pop("QA_HOST", None)
+    log_path = ARTIFACTS / "ui-server.log"
+    log = open(log_path, "w", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(REPO / "app.py")], cwd=REPO, env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    _server.update(process=process, log=log, log_path=log_path, tmp=tmp)
+    atexit.register(_stop)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"app.py exited with {process.returncode}:\n" + _log_tail(log_path))
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                if response.status == 200:
+                    _server["url"] = url
+                    return url
+        except OSError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"app.py did not answer on {url} within {START_TIMEOUT_S} s:\n" + _log_tail(log_path))
