@@ -25,7 +25,7 @@ from qa.records import Chunk, Sentence
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PAGE = 2000  # rows per Chroma request when reading or writing in bulk
 
 
@@ -40,13 +40,18 @@ class FileRecord:
     date: str | None = None
 
 
-def date_number(date: str | None) -> int:
-    """'2020-02-14' -> 20200214, '2020-02' -> 20200200, None -> 0 (for range filters)."""
+def date_range(date: str | None) -> tuple[int, int]:
+    """The days an ISO date (possibly partial) covers, as YYYYMMDD numbers; (0, 0) for none.
+
+    '2020-02-14' -> (20200214, 20200214), '2020-02' -> (20200200, 20200299), '2020' -> (20200000, 20209999)."""
     if not date:
-        return 0
-    digits = [int(p) for p in date.split("-") if p.isdigit()]
-    digits += [0] * (3 - len(digits))
-    return digits[0] * 10000 + digits[1] * 100 + digits[2]
+        return 0, 0
+    digits = [int(p) for p in date.split("-")[:3] if p.isdigit()]
+    if not digits:
+        return 0, 0
+    low = digits[0] * 10000 + (digits[1] * 100 if len(digits) > 1 else 0) + (digits[2] if len(digits) > 2 else 0)
+    high = low + (0 if len(digits) > 2 else 99 if len(digits) == 2 else 9999)
+    return low, high
 
 
 def remove_local_index(settings: Settings) -> None:
@@ -325,7 +330,7 @@ def chunk_metadata(chunk: Chunk, version: str) -> dict:
         "source": chunk.source, "version": version, "position": chunk.position,
         "start": chunk.start, "end": chunk.end, "sentences": json.dumps(spans),
         "title": chunk.title or "", "publisher": chunk.publisher or "", "date": chunk.date or "",
-        "date_num": date_number(chunk.date),
+        "date_num": date_range(chunk.date)[0], "date_end": date_range(chunk.date)[1],
     }
 
 

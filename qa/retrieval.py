@@ -15,7 +15,7 @@ import numpy as np
 
 from qa.config import Settings
 from qa.answering import idf_weight
-from qa.index import ChunkStore, date_number
+from qa.index import ChunkStore, date_range
 from qa.records import Chunk, Filters, Hit
 from qa.text import analyze
 
@@ -82,7 +82,9 @@ class Retriever:
         self._live = live
         self.keyword = KeywordIndex(chunks)
         self._sources = np.array([c.source for c in chunks], dtype=object)
-        self._dates = np.array([date_number(c.date) for c in chunks], dtype=np.int64)
+        spans = [date_range(c.date) for c in chunks]
+        self._date_low = np.array([a for a, _ in spans], dtype=np.int64)
+        self._date_high = np.array([b for _, b in spans], dtype=np.int64)
         logger.info("retriever ready: %d chunks from %d files", len(chunks), len(live))
 
     @property
@@ -120,7 +122,7 @@ class Retriever:
             keep &= np.isin(self._sources, list(filters.sources))
         if filters.date_from or filters.date_to:
             low, high = _date_bounds(filters)
-            keep &= (self._dates > 0) & (self._dates >= low) & (self._dates <= high)
+            keep &= (self._date_low > 0) & (self._date_high >= low) & (self._date_low <= high)
         return keep.astype(np.float32)
 
     def as_langchain(self, k: int | None = None):
@@ -129,10 +131,9 @@ class Retriever:
 
 
 def _date_bounds(filters: Filters) -> tuple[int, int]:
-    low = date_number(filters.date_from) if filters.date_from else 0
-    high = date_number(filters.date_to) if filters.date_to else 99999999
-    if filters.date_to and high % 100 == 0:  # "2020-02" means up to the end of February
-        high += 99 if high % 10000 else 9999
+    """The filter's range; an article matches when the days its date covers overlap it."""
+    low = date_range(filters.date_from)[0] if filters.date_from else 1
+    high = date_range(filters.date_to)[1] if filters.date_to else 99999999
     return low, high
 
 
@@ -144,7 +145,7 @@ def _chroma_where(filters: Filters | None) -> dict | None:
         clauses.append({"source": {"$in": list(filters.sources)}})
     if filters.date_from or filters.date_to:
         low, high = _date_bounds(filters)
-        clauses += [{"date_num": {"$gte": max(low, 1)}}, {"date_num": {"$lte": high}}]
+        clauses += [{"date_num": {"$gt": 0}}, {"date_end": {"$gte": low}}, {"date_num": {"$lte": high}}]
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 

@@ -7,6 +7,16 @@ from qa.retrieval import KeywordIndex, Retriever, rrf_fuse
 from qa.index import ChunkStore
 
 
+@pytest.mark.parametrize("date, span", [
+    ("2020-02-14", (20200214, 20200214)), ("2020-02", (20200200, 20200299)),
+    ("2020", (20200000, 20209999)), (None, (0, 0)),
+])
+def test_date_ranges(date, span):
+    from qa.index import date_range
+
+    assert date_range(date) == span
+
+
 def test_rrf_hand_computed():
     fused = dict(rrf_fuse([["a", "b", "c"], ["c", "a"]], k=60))
     assert fused["a"] == pytest.approx(1 / 61 + 1 / 62)
@@ -50,7 +60,13 @@ def test_hybrid_search_and_filters(settings, fake_embedder):
 
     feb_2020 = Filters(date_from="2020-02-01", date_to="2020-02-29")
     sources = {h.chunk.source for h in retriever.search("NATO Irak", filters=feb_2020)}
-    assert sources and sources <= {"000_955454e9edcba319.txt", "002_02adc48ef0db0a26.txt"}
+    assert sources == {"000_955454e9edcba319.txt", "002_02adc48ef0db0a26.txt"}
+    # "2020-02" (month only) overlaps a range starting mid-February; 2020-02-14 does not reach June
+    mid_feb = Filters(date_from="2020-02-15", date_to="2020-06-30")
+    sources = {h.chunk.source for h in retriever.search("NATO Irak", filters=mid_feb)}
+    assert sources == {"002_02adc48ef0db0a26.txt", "003_a0779ffe5682cfbe.txt"}
+    assert {chunk.source for chunk, _ in retriever.dense("NATO Irak", 30, mid_feb)} == {
+        "002_02adc48ef0db0a26.txt", "003_a0779ffe5682cfbe.txt"}
 
 
 def test_langchain_retriever(settings, fake_embedder):
