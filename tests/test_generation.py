@@ -113,6 +113,7 @@ def test_weak_evidence_abstains_without_calling_the_model(hits):
     backend = ScriptedBackend("Olaf Scholz [1].")
     answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer("Wer gewann die Bundestagswahl 2021?", hits)
     assert answer.abstained and backend.calls == 0
+    assert answer.notes == ("Zu wenig Belege in den Artikeln: das Sprachmodell wurde nicht gefragt.",)
 
 
 def test_unsupported_model_answer_falls_back_to_extractive(hits):
