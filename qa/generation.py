@@ -64,6 +64,9 @@ FEW_SHOT = [
     {"role": "user", "content": f"Textstellen:\n{EXAMPLE_PASSAGES}\n\nFrage: Welche Firma hat die Brücke gebaut?"},
     {"role": "assistant", "content": ABSTAIN_TEXT},
 ]
+RELEVANCE_RATIO = 0.7
+"""The passages an answer cites must reach this share of the best passage's evidence: a fluent,
+supported sentence from a weaker passage usually answers another question."""
 GATED_NOTE = "Zu wenig Belege in den Artikeln: das Sprachmodell wurde nicht gefragt."
 STOP = ["<|im_end|>", "<end_of_turn>", "<</SYS>>", "[INST]", "Frage:", "Textstellen:"]
 """Turn markers of common chat formats and our prompt's own headings (a base model runs on into them)."""
@@ -334,12 +337,18 @@ class GenerativeAnswerer:
                 ranked: Sequence[ScoredSentence]) -> Answer:
         checked = verify(raw, passages)
         notes = tuple(f"Nicht belegter Satz entfernt: {s}" for s in checked.dropped)
+        reason = None
         if checked.abstained:
-            return replace(abstain(hits, self.name), notes=notes)
-        if not checked.text:
+            reason = "Das Sprachmodell fand keine Antwort, die Artikel enthalten aber Belege; extraktive Antwort."
+        elif not checked.text:
+            reason = "Die Antwort des Sprachmodells war nicht belegt; extraktive Antwort."
+        elif max(p.evidence.evidence for p in checked.cited) < RELEVANCE_RATIO * ranked[0].evidence:
+            reason = "Das Sprachmodell stützte sich auf eine weniger passende Stelle; extraktive Antwort."
+        if reason:
             fallback = self.extractive.answer(question, hits, context)
-            return replace(fallback, notes=notes + ("Die Antwort des Sprachmodells war nicht belegt; "
-                                                    "extraktive Antwort.",))
+            if checked.abstained and fallback.abstained:
+                return replace(abstain(hits, self.name), notes=notes)
+            return replace(fallback, notes=notes + (reason,))
         citations = tuple(
             Citation(number=i, source=p.evidence.hit.chunk.source, chunk_id=p.evidence.hit.chunk.id,
                      quote=p.text, start=p.evidence.sentence.start, end=p.evidence.sentence.end,

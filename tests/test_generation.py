@@ -123,3 +123,18 @@ def test_unsupported_model_answer_falls_back_to_extractive(hits):
     assert backend.calls == 1
     assert answer.answerer == "extractive" and "rund 500" in answer.text
     assert any("nicht belegt" in n for n in answer.notes)
+
+
+def test_model_abstaining_despite_evidence_gives_the_extractive_answer(hits):
+    backend = ScriptedBackend("Dazu enthalten die Artikel keine Angaben.")
+    answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer("Seit wann läuft der aktuelle Irak-Einsatz der NATO?", hits)
+    assert backend.calls == 1 and not answer.abstained
+    assert answer.answerer == "extractive" and "Oktober 2018" in answer.text
+
+
+def test_supported_but_irrelevant_citation_falls_back(hits):
+    # true to passage [3] (the soldiers; passages are numbered by evidence), but irrelevant here
+    backend = ScriptedBackend("Die Nato-Verteidigungsminister wollen die Mission mit rund 500 Soldaten ausbauen [3].")
+    answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer("Wer ist der neue EU-Außenbeauftragte?", hits)
+    assert answer.answerer == "extractive" and "Borrell" in answer.text
+    assert any("weniger passende Stelle" in n for n in answer.notes)
