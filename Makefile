@@ -4,8 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LLM    := $(VENV)/.installed-llm
-# llama.cpp for any x86-64 CPU with AVX2, not only the one it was built on
-export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+# llama-cpp-python ships as source only: it is compiled for this machine's CPU (about 6 CPU-minutes).
+# For a wheel shared between machines build with CMAKE_ARGS="-DGGML_NATIVE=OFF" (AVX2, no AVX512).
 
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False

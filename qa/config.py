@@ -45,6 +45,7 @@ class Settings:
     llm_model_name: str = "local"
     llm_api_key: str | None = None
     llm_context: int = 2048
+    llm_threads: int = 0  # llama.cpp threads; 0 = all cores (on a busy machine 1 can be faster)
     llm_passages: int = 4  # evidence sentences put in the prompt
     llm_max_tokens: int = 160
 

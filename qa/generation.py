@@ -216,7 +216,7 @@ def llm_installed(settings) -> bool:
 def make_backend(settings):
     if settings.llm_base_url:
         return OpenAICompatibleBackend(settings.llm_base_url, settings.llm_model_name, settings.llm_api_key)
-    return LlamaCppBackend(model_path(settings), n_ctx=settings.llm_context)
+    return LlamaCppBackend(model_path(settings), n_ctx=settings.llm_context, threads=settings.llm_threads or None)
 
 
 # -- prompt, verification ---------------------------------------------------------------------
