@@ -7,13 +7,10 @@ import importlib.util
 import os
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, free_port
+from conftest import CORPUS, free_port, wait_for_http
 
 if importlib.util.find_spec("llama_cpp") is None:
     if os.environ.get("CI"):
@@ -90,15 +87,7 @@ def llama_server(real_pipeline):
     process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
                                 "--port", str(port), "--n_ctx", "2048", "--model_alias", "gemma"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail("llama_cpp.server exited")
-            time.sleep(0.5)
+    wait_for_http(f"http://127.0.0.1:{port}/v1/models", process)
     yield f"http://127.0.0.1:{port}/v1"
     process.terminate()
     try:

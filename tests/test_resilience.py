@@ -1,5 +1,4 @@
 """Resilience: ingest killed with SIGKILL at random points, a Chroma server that goes away mid-session."""
-import os
 import random
 import signal
 import subprocess
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, FakeEmbedder, free_port
+from conftest import CORPUS, FakeEmbedder, free_port, start_chroma
 
 TESTS = Path(__file__).resolve().parent
 
@@ -97,24 +96,8 @@ def test_sigkill_during_ingest_never_serves_half_a_file(tmp_path):
 @pytest.fixture
 def chroma_process(tmp_path):
     port = free_port()
-    chroma = str(Path(sys.executable).parent / "chroma")
-
-    def start():
-        process = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        import urllib.request
-
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
-                return process
-            except OSError:
-                time.sleep(0.5)
-        process.kill()
-        pytest.fail("chroma run did not start")
-
     processes = []
-    yield port, lambda: processes.append(start()) or processes[-1]
+    yield port, lambda: processes.append(start_chroma(tmp_path / "db", port)) or processes[-1]
     for p in processes:
         if p.poll() is None:
             p.kill()

@@ -1,43 +1,21 @@
 """Server mode: a real `chroma run` on 127.0.0.1, the same code through HttpClient."""
 import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, free_port
-
-CHROMA = str(Path(sys.executable).parent / "chroma")
+from conftest import CORPUS, free_port, start_chroma
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     port = free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    log = open(data / "server.log", "w")
-    process = subprocess.Popen([CHROMA, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"chroma run exited: {(data / 'server.log').read_text()}")
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("chroma run did not answer within 120 s")
+    process = start_chroma(tmp_path_factory.mktemp("chroma-server") / "db", port)
     yield port
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
 
 
 def test_ingest_and_ask_against_a_chroma_server(chroma_server, real_embedder, tmp_path):
