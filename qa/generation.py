@@ -306,6 +306,16 @@ def verify(raw: str, passages: Sequence[Passage], threshold: float = SUPPORT_THR
     return Verified(" ".join(sentences), [by_number[n] for n in order], dropped, False)
 
 
+def _disagrees(question: str, best: ScoredSentence, text: str) -> bool:
+    """For a question that asks for a date, number, person or place: the model's answer lacks the
+    span the extractive reader takes from the best sentence (two readers, two different facts)."""
+    from qa.answering import question_type
+
+    kind = question_type(question).kind
+    return kind in ("date", "count", "money", "person", "place") and bool(best.short) \
+        and best.short.lower() not in text.lower()
+
+
 class GenerativeAnswerer:
     """A chat model answering from the numbered passages, verified, extractive as the fallback."""
 
@@ -344,6 +354,9 @@ class GenerativeAnswerer:
             reason = "Die Antwort des Sprachmodells war nicht belegt; extraktive Antwort."
         elif max(p.evidence.evidence for p in checked.cited) < RELEVANCE_RATIO * ranked[0].evidence:
             reason = "Das Sprachmodell stützte sich auf eine weniger passende Stelle; extraktive Antwort."
+        elif _disagrees(question, ranked[0], checked.text):
+            reason = (f"Das Sprachmodell nannte nicht „{ranked[0].short}“ aus der besten Textstelle; "
+                      "extraktive Antwort.")
         if reason:
             fallback = self.extractive.answer(question, hits, context)
             if checked.abstained and fallback.abstained:

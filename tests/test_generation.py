@@ -138,3 +138,12 @@ def test_supported_but_irrelevant_citation_falls_back(hits):
     answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer("Wer ist der neue EU-Außenbeauftragte?", hits)
     assert answer.answerer == "extractive" and "Borrell" in answer.text
     assert any("weniger passende Stelle" in n for n in answer.notes)
+
+
+def test_a_different_fact_than_the_evidence_span_falls_back(hits):
+    # supported words, wrong number: "500" is in the passage, the model says it differently
+    backend = ScriptedBackend("Die Nato-Verteidigungsminister wollen die Mission ausbauen [1].")
+    answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer(
+        "Wie viele Soldaten umfasst die Mission der Nato-Verteidigungsminister bisher?", hits)
+    assert answer.answerer == "extractive" and answer.short_answer == "rund 500"
+    assert any("rund 500" in n for n in answer.notes)
