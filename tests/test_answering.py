@@ -91,3 +91,9 @@ def test_abstains_when_a_count_is_asked_and_none_is_there(hits):
 
 def test_no_hits_abstains():
     assert answerer().answer("Seit wann läuft der Einsatz?", []).abstained
+
+
+def test_untyped_question_starts_with_the_quote_not_a_guess(hits):
+    answer = answerer().answer("Was wollen die Nato-Verteidigungsminister mit der Mission tun?", hits)
+    assert not answer.abstained
+    assert answer.text.startswith("„Die Nato-Verteidigungsminister wollen die Mission")

@@ -1,0 +1,263 @@
+"""SQuAD-format QA sets -> temporary corpus and index -> retrieval and answer figures.
+
+`qa eval --squad FILE.json` runs `evaluate_squad`: every distinct paragraph becomes one corpus
+file (`p0001.txt`, ...), the folder is ingested into a temporary index with the product's
+settings, every question goes through `Pipeline.ask`, and the gold paragraph is looked up in the
+ranking of each retrieval variant (deduplicated to paragraphs, best rank first):
+
+    product    the fused ranking (`Retriever.search`, dense + BM25 with RRF) the answerer sees
+    bm25       the keyword half of it alone           (`--baseline`)
+    dense      the embedding half of it alone         (`--baseline`)
+    langchain  the textbook LangChain pipeline: RecursiveCharacterTextSplitter(1000, 200),
+               langchain_chroma.Chroma with the same embedding model, similarity_search
+               (`--baseline`; ranked to depth 10 for recall@10, the textbook hands 4 to its LLM)
+
+Not handled: SQuAD v2 questions without an answer (`is_impossible`) are skipped and counted, not
+scored as abstentions; paragraph titles are not written into the corpus (retrieval sees the
+paragraph text only, as in ../shared/MODELS.md).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+from qa.config import Settings
+from qa.errors import QAError, QuestionError
+
+logger = logging.getLogger(__name__)
+
+LANGCHAIN_CHUNK_SIZE = 1000
+LANGCHAIN_CHUNK_OVERLAP = 200
+LANGCHAIN_LLM_K = 4  # what the textbook pipeline hands to its LLM
+RANK_DEPTH = 10  # paragraphs ranked per variant: recall@1..10, MRR@10
+
+
+@dataclass(frozen=True)
+class SquadQuestion:
+    id: str
+    question: str
+    answers: tuple[str, ...]
+    source: str  # the corpus file of the gold paragraph
+
+
+@dataclass(frozen=True)
+class SquadSet:
+    name: str
+    paragraphs: tuple[tuple[str, str], ...]  # (corpus file name, paragraph text)
+    questions: tuple[SquadQuestion, ...]
+    skipped: int = 0  # questions without an answer (SQuAD v2 is_impossible)
+
+
+def load_squad(path: Path) -> SquadSet:
+    """Read a SQuAD v1.1 JSON file (MLQA's HF layout `answers: {text: [...]}` is accepted too)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QAError(f"Die Datei {path} kann nicht gelesen werden ({exc}).") from exc
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise QAError(f"Die Datei {path} ist keine SQuAD-Datei (erwartet: JSON mit \"data\" → "
+                      "\"paragraphs\" → \"qas\").") from exc
+    contexts: dict[str, str] = {}
+    raw: list[tuple[str, str, tuple[str, ...], str]] = []
+    skipped = 0
+    try:
+        paragraphs = [p for article in data for p in article["paragraphs"]]
+        width = max(4, len(str(len(paragraphs))))
+        for paragraph in paragraphs:
+            text = paragraph["context"].strip()
+            source = contexts.setdefault(text, f"p{len(contexts) + 1:0{width}d}.txt")
+            for qa in paragraph["qas"]:
+                answers = _answer_texts(qa.get("answers"))
+                if not answers:
+                    skipped += 1
+                    continue
+                raw.append((str(qa["id"]), qa["question"], answers, source))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise QAError(f"Die Datei {path} ist keine SQuAD-Datei: Feld {exc} fehlt oder hat die falsche Form.") from exc
+    if not raw:
+        raise QAError(f"Die Datei {path} enthält keine beantwortbaren Fragen.")
+    questions = tuple(SquadQuestion(qid, q, answers, source) for qid, q, answers, source in raw)
+    return SquadSet(Path(path).name, tuple((s, t) for t, s in contexts.items()), questions, skipped)
+
+
+def _answer_texts(answers) -> tuple[str, ...]:
+    if isinstance(answers, dict):  # HF datasets layout
+        texts = answers.get("text") or []
+    else:
+        texts = [a["text"] for a in answers or []]
+    return tuple(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
+
+
+def spread(items: tuple, limit: int | None) -> tuple:
+    """`limit` items evenly spaced over the sequence (all of them when limit is None or larger),
+    so a quick run samples every article of the set, not just the first one."""
+    if limit is None or limit >= len(items):
+        return items
+    if limit <= 0:
+        return ()
+    step = len(items) / limit
+    return tuple(items[int(i * step)] for i in range(limit))
+
+
+def write_corpus(dataset: SquadSet, corpus_dir: Path) -> None:
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    for source, text in dataset.paragraphs:
+        (corpus_dir / source).write_text(text + "\n", encoding="utf-8")
+
+
+def evaluate_squad(settings: Settings, dataset: SquadSet, limit: int | None = None, baseline: bool = False,
+                   progress: bool = True) -> dict:
+    """Index the set's paragraphs in a temporary folder, ask its questions, return every figure.
+
+    The result holds the run's facts (`dataset`, `index`, `settings`), one row per question
+    (`rows`) and the summary figures (see `qa.evaluation.summarize_squad`)."""
+    from tqdm import tqdm
+
+    from qa.embedding import load_embedder
+    from qa.evaluation import summarize_squad
+    from qa.pipeline import Pipeline
+
+    started = time.perf_counter()
+    questions = spread(dataset.questions, limit)
+    with tempfile.TemporaryDirectory(prefix="qa-squad-") as tmp:
+        tmp = Path(tmp)
+        settings = replace(settings, corpus_dir=tmp / "corpus", vectorstore_dir=tmp / "index", chroma_host=None)
+        write_corpus(dataset, settings.corpus_dir)
+        load_started = time.perf_counter()
+        embedder = QueryCache(load_embedder(settings))
+        model_seconds = time.perf_counter() - load_started
+        pipeline = Pipeline(settings, embedder=embedder)
+        report = pipeline.ingest(progress=progress)
+        pipeline.warm_up()
+        answerer = pipeline.answerer_for()  # QA_ANSWERER; a language model is loaded before the clocks start
+        if answerer == "llm":
+            pipeline.generative()
+        retriever = pipeline.retriever
+        index = {"build_seconds": round(report.seconds, 2), "files": len(retriever.files),
+                 "chunks": retriever.size, "skipped_files": [s for s, _ in report.skipped],
+                 "model_load_seconds": round(model_seconds, 2)}
+        variants: dict[str, Callable[[str], list[str]]] = {"product": _product_ranking(pipeline)}
+        if baseline:
+            variants["bm25"] = lambda q: [c.source for c, _ in retriever.keyword_search(q, settings.candidates)]
+            variants["dense"] = lambda q: [c.source for c, _ in retriever.dense(q, settings.candidates)]
+            variants["langchain"], index["langchain"] = _langchain_ranking(dataset, settings, embedder, tmp / "langchain")
+        rows = []
+        bar = tqdm(questions, desc="Fragen", unit="Frage", disable=not progress, file=sys.stderr)
+        for question in bar:
+            embedder.clear()  # `ask` embeds the question itself (its latency is real); the variants reuse it
+            rows.append(_ask(pipeline, question, variants))
+    return {
+        "dataset": {"name": dataset.name, "paragraphs": len(dataset.paragraphs),
+                    "questions_total": len(dataset.questions), "questions": len(questions),
+                    "limit": limit, "skipped_unanswerable": dataset.skipped},
+        "settings": {"embedding_model": settings.embedding_model, "embedding_dtype": settings.embedding_dtype,
+                     "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
+                     "top_k": settings.top_k, "candidates": settings.candidates, "rrf_k": settings.rrf_k,
+                     "answerer": answerer},
+        "index": index,
+        **summarize_squad(rows, list(variants)),
+        "elapsed_seconds": round(time.perf_counter() - started, 1),
+        "rows": rows,
+    }
+
+
+def _product_ranking(pipeline) -> Callable[[str], list[str]]:
+    """The fused ranking to the depth the product fetches (`candidates`); its first `top_k`
+    hits are exactly what `Pipeline.ask` hands to the answerer."""
+    retriever, depth = pipeline.retriever, pipeline.settings.candidates
+    return lambda q: [hit.chunk.source for hit in retriever.search(q, k=depth)]
+
+
+def _ask(pipeline, question: SquadQuestion, variants: dict[str, Callable[[str], list[str]]]) -> dict:
+    from qa.answering import question_type
+    from qa.evaluation import contains_answer, exact_match, f1_score, gold_rank, unique_sources
+
+    error = None
+    try:
+        answer = pipeline.ask(question.question)
+        short, text, abstained, latency = answer.short_answer, answer.text, answer.abstained, answer.latency_ms
+        cited = unique_sources(c.source for c in answer.citations)
+    except QuestionError as exc:  # an empty or overlong question in the file: counted, not fatal
+        short, text, abstained, latency, cited, error = None, str(exc), True, 0.0, [], str(exc)
+    ranks, top = {}, {}
+    for name, rank_sources in variants.items():
+        ranked = unique_sources(rank_sources(question.question))[:RANK_DEPTH]
+        ranks[name] = gold_rank(ranked, question.source)
+        top[name] = ranked[:5]
+    return {
+        "id": question.id, "question": question.question, "gold": list(question.answers),
+        "source": question.source, "kind": question_type(question.question).kind,
+        "short_answer": short, "answer": text, "abstained": abstained, "cited": cited,
+        "latency_ms": round(latency, 1),
+        "em": exact_match(short, question.answers), "f1": round(f1_score(short, question.answers), 4),
+        "contains": contains_answer(text, question.answers), "cited_gold": question.source in cited,
+        "ranks": ranks, "top": top["product"], "error": error,
+    }
+
+
+def _langchain_ranking(dataset: SquadSet, settings: Settings, embedder, folder: Path):
+    """The textbook pipeline, built like the tutorials build it; returns (ranking, index facts)."""
+    import chromadb
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    started = time.perf_counter()
+    documents = [Document(page_content=(settings.corpus_dir / source).read_text(encoding="utf-8"),
+                          metadata={"source": source}) for source, _ in dataset.paragraphs]
+    splitter = RecursiveCharacterTextSplitter(chunk_size=LANGCHAIN_CHUNK_SIZE, chunk_overlap=LANGCHAIN_CHUNK_OVERLAP)
+    chunks = splitter.split_documents(documents)
+    store = Chroma(collection_name="langchain", embedding_function=langchain_embeddings(embedder),
+                   persist_directory=str(folder),
+                   client_settings=chromadb.config.Settings(anonymized_telemetry=False))
+    store.add_documents(chunks)
+    facts = {"build_seconds": round(time.perf_counter() - started, 2), "chunks": len(chunks),
+             "llm_k": LANGCHAIN_LLM_K, "ranked_k": RANK_DEPTH}
+
+    def ranking(question: str) -> list[str]:
+        return [doc.metadata["source"] for doc in store.similarity_search(question, k=RANK_DEPTH)]
+
+    return ranking, facts
+
+
+class QueryCache:
+    """An embedder that remembers the query vectors of the current question, so the retrieval
+    variants after `Pipeline.ask` do not embed it again; everything else is the wrapped embedder."""
+
+    def __init__(self, embedder) -> None:
+        self._embedder = embedder
+        self._vectors: dict[str, object] = {}
+
+    def __getattr__(self, name):
+        return getattr(self._embedder, name)
+
+    def clear(self) -> None:
+        self._vectors.clear()
+
+    def embed_queries(self, texts: list[str]):
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, self._embedder.embed_queries(missing)))
+        return np.stack([self._vectors[t] for t in texts]) if texts else self._embedder.embed_queries([])
+
+
+def langchain_embeddings(embedder):
+    """Our embedder as a LangChain `Embeddings` (passages and queries get their e5 prompts)."""
+    from langchain_core.embeddings import Embeddings
+
+    class QAEmbeddings(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed_passages(list(texts)).tolist()
+
+        def embed_query(self, text: str) -> list[float]:
+            return embedder.embed_queries([text])[0].tolist()
+
+    return QAEmbeddings()
