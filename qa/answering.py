@@ -189,7 +189,7 @@ class ExtractiveAnswerer:
         short = best.short
         # a span for an untyped question ("Was ...?") is a statistical guess: it is reported in
         # `short_answer` but the answer people read starts with the quoted evidence
-        headline = short if qtype.kind != "other" else None
+        headline = short if qtype.kind != "other" and best.confidence >= 0.5 else None
         text = render_answer(headline, qtype.prefix, [c.quote for c in citations])
         return Answer(text=text, short_answer=short, abstained=False, citations=tuple(citations),
                       hits=tuple(hits), answerer=self.name)
@@ -241,11 +241,13 @@ class ExtractiveAnswerer:
         type_fit = 0.0
         if qtype.kind in ("date", "count", "money", "person", "place"):
             type_fit = 0.25 * confidence if short else -0.25
+        if qtype.kind == "person" and confidence < 0.5:
+            type_fit = -0.15  # a capitalised noun ("Aufgabe") is no evidence of a name
         heading = sentence.text[-1:] not in '.!?"“”«»)' and len(sentence.text.split()) < 8
         rank_prior = 0.15 / hit.rank
         evidence = coverage + 0.3 * chunk_cov + min(context_bonus, 0.2)
         score = evidence + type_fit + rank_prior - (0.3 if heading else 0.0) - 0.002 * max(0, len(sentence_terms) - 25)
-        return ScoredSentence(sentence, hit, score, evidence, short)
+        return ScoredSentence(sentence, hit, score, evidence, short, confidence)
 
 
 def term_match(term: str, present: set[str]) -> float:
@@ -270,6 +272,7 @@ class ScoredSentence:
     score: float
     evidence: float
     short: str | None
+    confidence: float = 1.0  # of the short answer: 1.0 when the question's wording points at it
 
 
 def extract_short(sentence: str, qtype: QuestionType, question_words: set[str]) -> str | None:
