@@ -194,11 +194,6 @@ class ExtractiveAnswerer:
         return Answer(text=text, short_answer=short, abstained=False, citations=tuple(citations),
                       hits=tuple(hits), answerer=self.name)
 
-    def evidence(self, question: str, hits: Sequence[Hit], context: str = "") -> float:
-        """How well the best sentence supports an answer (0..~1.5); the LLM path gates on this too."""
-        scored = self.rank_sentences(question, hits, context)
-        return scored[0].evidence if scored else 0.0
-
     def rank_sentences(self, question: str, hits: Sequence[Hit], context: str = "") -> list["ScoredSentence"]:
         terms = _unique(analyze(question))
         context_terms = [t for t in _unique(analyze(context)) if t not in terms]

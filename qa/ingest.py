@@ -13,10 +13,11 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from qa.chunking import chunk_article
 from qa.config import Settings
-from qa.corpus import iter_corpus_files, read_article, source_name
+from qa.corpus import file_hash, iter_corpus_files, read_article, source_name
 from qa.errors import CorpusError, IndexCorruptError
 from qa.index import FORMAT_VERSION, ChunkStore, FileRecord, remove_local_index
 from qa.records import Article, Chunk
@@ -73,7 +74,7 @@ def ingest(settings: Settings, embedder, store: ChunkStore | None = None, rebuil
     if rebuild:
         store.drop()
     committed = store.file_records()
-    present = {source_name(p, settings.corpus_dir): p for p in files}
+    present = scan_corpus(settings, files)
 
     for source in sorted(set(committed) - set(present)):
         store.forget_file(source)  # commit point first: readers stop serving it
@@ -81,14 +82,12 @@ def ingest(settings: Settings, embedder, store: ChunkStore | None = None, rebuil
         report.removed.append(source)
 
     todo: list[Article] = []
-    for source, path in present.items():
-        try:
-            data_hash = _quick_hash(path)
-        except OSError as exc:
-            report.skipped.append((source, f"Die Datei {source} kann nicht gelesen werden ({exc.strerror})."))
+    for source, (path, version) in present.items():
+        if version is None:
+            report.skipped.append((source, f"Die Datei {source} kann nicht gelesen werden."))
             continue
         old = committed.get(source)
-        if old and old.version == file_version(data_hash, settings):
+        if old and old.version == version:
             report.unchanged += 1
             continue
         try:
@@ -106,10 +105,16 @@ def ingest(settings: Settings, embedder, store: ChunkStore | None = None, rebuil
     return report
 
 
-def _quick_hash(path) -> str:
-    from qa.corpus import file_hash
-
-    return file_hash(path.read_bytes())
+def scan_corpus(settings: Settings, files=None) -> dict[str, tuple[Path, str | None]]:
+    """Every corpus file by its source name, with its version (None when it cannot be read)."""
+    found = {}
+    for path in files if files is not None else iter_corpus_files(settings.corpus_dir):
+        try:
+            version = file_version(file_hash(path.read_bytes()), settings)
+        except OSError:
+            version = None
+        found[source_name(path, settings.corpus_dir)] = (path, version)
+    return found
 
 
 def _embed_and_store(articles: list[Article], settings: Settings, embedder, store: ChunkStore,

@@ -17,7 +17,7 @@ from qa.config import Settings
 from qa.corpus import iter_corpus_files, read_article, source_name
 from qa.errors import CorpusError, IndexNotFoundError, QuestionError
 from qa.index import ChunkStore, FileRecord
-from qa.ingest import IngestReport, file_version, ingest
+from qa.ingest import IngestReport, ingest, scan_corpus
 from qa.records import Answer, Article, Filters, Turn
 from qa.retrieval import Retriever
 
@@ -133,17 +133,8 @@ class Pipeline:
             files = self.retriever.files
         except IndexNotFoundError:
             return False
-        present = {}
-        for path in iter_corpus_files(self.settings.corpus_dir):
-            from qa.corpus import file_hash
-
-            try:
-                present[source_name(path, self.settings.corpus_dir)] = file_version(
-                    file_hash(path.read_bytes()), self.settings)
-            except OSError:
-                continue
-        return {s: r.version for s, r in files.items()} == {s: v for s, v in present.items() if s in files} \
-            and set(present) <= set(files)
+        present = {source: version for source, (_, version) in scan_corpus(self.settings).items()}
+        return {source: record.version for source, record in files.items()} == present
 
     def ensure_index(self, progress: bool | None = None) -> IngestReport | None:
         """Build the index on first use, update it when the corpus changed; None when current."""

@@ -52,6 +52,3 @@ def analyze(text: str) -> list[str]:
     stop = stopwords()
     return _stemmer().stemWords([w for w in words(text) if w not in stop])
 
-
-def analyze_many(texts: list[str]) -> list[list[str]]:
-    return [analyze(t) for t in texts]
