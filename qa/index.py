@@ -38,6 +38,9 @@ class FileRecord:
     title: str | None = None
     publisher: str | None = None
     date: str | None = None
+    size: int = -1  # file size and modification time when it was read: an unchanged
+    mtime_ns: int = -1  # stat lets the next scan skip hashing (-1: always hash)
+    skipped: str = ""  # German reason when the file could not be used (then chunks == 0)
 
 
 def date_range(date: str | None) -> tuple[int, int]:
@@ -248,7 +251,9 @@ class ChunkStore:
                 records[source] = FileRecord(
                     source=source, content_hash=meta["hash"], version=meta["version"],
                     chunks=int(meta.get("chunks", 0)), title=meta.get("title") or None,
-                    publisher=meta.get("publisher") or None, date=meta.get("date") or None)
+                    publisher=meta.get("publisher") or None, date=meta.get("date") or None,
+                    size=int(meta.get("size", -1)), mtime_ns=int(meta.get("mtime_ns", -1)),
+                    skipped=meta.get("skipped", ""))
         return records
 
     @guarded
@@ -257,7 +262,8 @@ class ChunkStore:
         if not records:
             return
         metas = [{"hash": r.content_hash, "version": r.version, "chunks": r.chunks, "title": r.title or "",
-                  "publisher": r.publisher or "", "date": r.date or ""} for r in records]
+                  "publisher": r.publisher or "", "date": r.date or "", "size": r.size, "mtime_ns": r.mtime_ns,
+                  "skipped": r.skipped} for r in records]
         self.files.upsert(ids=[r.source for r in records], embeddings=[[1.0, 0.0]] * len(records),
                           metadatas=metas, documents=[r.source for r in records])
 

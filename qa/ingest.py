@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.chunking import chunk_article
@@ -74,77 +74,138 @@ def ingest(settings: Settings, embedder, store: ChunkStore | None = None, rebuil
     if rebuild:
         store.drop()
     committed = store.file_records()
-    present = scan_corpus(settings, files)
+    present = scan_corpus(settings, files, committed)
 
     for source in sorted(set(committed) - set(present)):
         store.forget_file(source)  # commit point first: readers stop serving it
         store.delete_chunks(source)
         report.removed.append(source)
 
-    todo: list[Article] = []
-    for source, (path, version) in present.items():
-        if version is None:
+    todo: list[tuple[Article, CorpusFile]] = []
+    refused: list[FileRecord] = []
+    restat: list[FileRecord] = []  # unchanged files whose record has no usable stat yet
+    for source, found in present.items():
+        if found.version is None:
             report.skipped.append((source, f"Die Datei {source} kann nicht gelesen werden."))
             continue
         old = committed.get(source)
-        if old and old.version == version:
-            report.unchanged += 1
+        if old and old.version == found.version:
+            if found.content_hash and old.content_hash == found.content_hash:
+                size, mtime = stable_stat(found)
+                if mtime >= 0 and (size, mtime) != (old.size, old.mtime_ns):
+                    restat.append(replace(old, size=size, mtime_ns=mtime))
+            if old.skipped:
+                report.skipped.append((source, old.skipped))
+            else:
+                report.unchanged += 1
             continue
         try:
-            article = read_article(path, settings.corpus_dir)
+            article = read_article(found.path, settings.corpus_dir)
         except CorpusError as exc:
             logger.warning("%s", exc)
             report.skipped.append((source, str(exc)))
+            # remembered, so that the next run does not read it again until it changes
+            size, mtime = stable_stat(found)
+            refused.append(FileRecord(source, found.content_hash or "", found.version, 0, size=size,
+                                      mtime_ns=mtime, skipped=str(exc)))
             continue
         (report.updated if old else report.added).append(source)
-        todo.append(article)
+        todo.append((article, found))
 
+    store.commit_files(restat)
+    if refused:
+        store.commit_files(refused)
+        for record in refused:
+            if committed.get(record.source) and committed[record.source].chunks:
+                store.delete_chunks(record.source)
     if todo:
         report.chunks_written = _embed_and_store(todo, settings, embedder, store, committed, progress)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def scan_corpus(settings: Settings, files=None) -> dict[str, tuple[Path, str | None]]:
-    """Every corpus file by its source name, with its version (None when it cannot be read)."""
-    found = {}
+@dataclass(frozen=True)
+class CorpusFile:
+    """A corpus file as the scan found it; `version` is None when it cannot be read."""
+    path: Path
+    version: str | None
+    content_hash: str | None  # None when the version came from the stat fast path
+    size: int = -1  # as stat found it when scanning
+    mtime_ns: int = -1
+
+
+RACY_SECONDS = 2.0  # a file modified this recently may change again within the same mtime tick
+
+
+def scan_corpus(settings: Settings, files=None, known: dict[str, FileRecord] | None = None) -> dict[str, CorpusFile]:
+    """Every corpus file by its source name, with its version.
+
+    A file whose size and modification time equal its committed record's is not read
+    again (the record's content hash is reused); every other file is hashed."""
+    found, known = {}, known or {}
     for path in files if files is not None else iter_corpus_files(settings.corpus_dir):
+        source = source_name(path, settings.corpus_dir)
         try:
-            version = file_version(file_hash(path.read_bytes()), settings)
+            stat = path.stat()
+            record = known.get(source)
+            if record and record.content_hash and record.mtime_ns >= 0 \
+                    and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                version = file_version(record.content_hash, settings)
+                found[source] = CorpusFile(path, version, None, stat.st_size, stat.st_mtime_ns)
+                continue
+            digest = file_hash(path.read_bytes())
         except OSError:
-            version = None
-        found[source_name(path, settings.corpus_dir)] = (path, version)
+            found[source] = CorpusFile(path, None, None)
+            continue
+        found[source] = CorpusFile(path, file_version(digest, settings), digest, stat.st_size, stat.st_mtime_ns)
     return found
 
 
-def _embed_and_store(articles: list[Article], settings: Settings, embedder, store: ChunkStore,
+def stable_stat(found: CorpusFile) -> tuple[int, int]:
+    """(size, mtime) to record for a file that was hashed, or (-1, -1) when the next scan must hash it
+    again: it changed since the scan, or it changed so recently that another change could keep its mtime."""
+    try:
+        stat = found.path.stat()
+    except OSError:
+        return -1, -1
+    if found.content_hash is None or (stat.st_size, stat.st_mtime_ns) != (found.size, found.mtime_ns) \
+            or time.time_ns() - stat.st_mtime_ns < RACY_SECONDS * 1e9:
+        return -1, -1
+    return found.size, found.mtime_ns
+
+
+def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Settings, embedder, store: ChunkStore,
                      committed: dict[str, FileRecord], progress: bool | None) -> int:
     """Chunk, embed in batches spanning files, store, then commit each finished file."""
     batch_target = settings.embedding_batch_size * 8
     show = progress if progress is not None else len(articles) >= PROGRESS_MIN_FILES
     bar = _progress_bar(len(articles), show)
-    pending: list[tuple[Article, str, list[Chunk]]] = []
+    pending: list[tuple[Article, CorpusFile, str, list[Chunk]]] = []
     written = 0
 
     def flush() -> int:
-        chunks = [c for _, _, cs in pending for c in cs]
+        chunks = [c for _, _, _, cs in pending for c in cs]
         if chunks:
             vectors = embedder.embed_passages([c.text for c in chunks])
-            store.add_chunks(chunks, vectors, [v for _, v, cs in pending for _ in cs])
-        store.commit_files([FileRecord(a.source, a.content_hash, v, len(cs), a.title, a.publisher, a.date)
-                            for a, v, cs in pending])
-        for article, version, _ in pending:
+            store.add_chunks(chunks, vectors, [v for _, _, v, cs in pending for _ in cs])
+        records = []
+        for article, found, version, cs in pending:
+            size, mtime = stable_stat(found) if article.content_hash == found.content_hash else (-1, -1)
+            records.append(FileRecord(article.source, article.content_hash, version, len(cs), article.title,
+                                      article.publisher, article.date, size=size, mtime_ns=mtime))
+        store.commit_files(records)
+        for article, _, version, _ in pending:
             if article.source in committed:
                 store.delete_chunks(article.source, keep_version=version)
         bar.update(len(pending))
         pending.clear()
         return len(chunks)
 
-    for article in articles:
+    for article, found in articles:
         version = file_version(article.content_hash, settings)
         chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap, version)
-        pending.append((article, version, chunks))
-        if sum(len(cs) for _, _, cs in pending) >= batch_target:
+        pending.append((article, found, version, chunks))
+        if sum(len(cs) for *_, cs in pending) >= batch_target:
             written += flush()
     written += flush()
     bar.close()

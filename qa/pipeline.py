@@ -128,13 +128,16 @@ class Pipeline:
             return report
 
     def index_is_current(self) -> bool:
-        """True when the index exists and matches the corpus folder (by content hash)."""
+        """True when the index exists and matches the corpus folder (by content hash;
+        files unchanged in size and modification time are not read again)."""
         try:
             files = self.retriever.files
         except IndexNotFoundError:
             return False
-        present = {source: version for source, (_, version) in scan_corpus(self.settings).items()}
-        return {source: record.version for source, record in files.items()} == present
+        present = scan_corpus(self.settings, known=files)
+        unreadable = {source for source, found in present.items() if found.version is None}
+        return ({source: found.version for source, found in present.items() if source not in unreadable}
+                == {source: record.version for source, record in files.items() if source not in unreadable})
 
     def ensure_index(self, progress: bool | None = None) -> IngestReport | None:
         """Build the index on first use, update it when the corpus changed; None when current."""
@@ -175,7 +178,7 @@ class Pipeline:
 
     # -- articles (for the UI) -----------------------------------------------------
     def articles(self) -> list[FileRecord]:
-        return sorted(self.retriever.files.values(), key=lambda r: r.source)
+        return sorted((r for r in self.retriever.files.values() if not r.skipped), key=lambda r: r.source)
 
     def article(self, source: str) -> Article:
         """An article of the corpus by its name; nothing outside the corpus is ever read."""

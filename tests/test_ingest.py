@@ -102,6 +102,53 @@ def test_bad_files_are_skipped_and_the_rest_ingested(settings, fake_embedder):
     assert "keine Textdatei" in report.skipped[0][1]
 
 
+def test_refused_files_are_remembered_until_they_change(settings, fake_embedder, monkeypatch):
+    from qa import ingest as ingest_module
+    from qa.pipeline import Pipeline
+
+    bad = settings.corpus_dir / "kaputt.txt"
+    bad.write_bytes(b"\x00\x01\x02binary\x00")
+    ingest(settings, fake_embedder, progress=False)
+    pipeline = Pipeline(settings, embedder=fake_embedder)
+    assert pipeline.index_is_current()  # a refused file does not make every question re-ingest
+    assert "kaputt.txt" not in [r.source for r in pipeline.articles()]
+
+    reads = []
+    monkeypatch.setattr(ingest_module, "read_article", lambda path, corpus: reads.append(path) or 1 / 0)
+    again = ingest(settings, fake_embedder, progress=False)
+    assert reads == [] and not again.changed and again.unchanged == 5
+    assert [s for s, _ in again.skipped] == ["kaputt.txt"]  # still reported on every ingest
+    monkeypatch.undo()
+
+    bad.write_text("Jetzt ein lesbarer Artikel über die Bundeswehr.", encoding="utf-8")
+    fixed = ingest(settings, fake_embedder, progress=False)
+    assert fixed.updated == ["kaputt.txt"] and not fixed.skipped
+    assert any(c.source == "kaputt.txt" for c in live_chunks(settings, fake_embedder))
+
+
+def test_unchanged_files_are_not_read_again(settings, fake_embedder, monkeypatch):
+    """Size and modification time equal to the record: the scan trusts the record."""
+    import os
+    import time
+
+    from qa import ingest as ingest_module
+
+    old = time.time() - 3600
+    for path in settings.corpus_dir.iterdir():
+        os.utime(path, (old, old))
+    ingest(settings, fake_embedder, progress=False)
+    hashed = []
+    real_hash = ingest_module.file_hash
+    monkeypatch.setattr(ingest_module, "file_hash", lambda data: hashed.append(len(data)) or real_hash(data))
+    again = ingest(settings, fake_embedder, progress=False)
+    assert hashed == [] and again.unchanged == 5
+
+    changed = settings.corpus_dir / "001_6d1949913e7253d0.txt"
+    changed.write_text("Die Nato kündigte am Freitag eine neue Mission an.", encoding="utf-8")
+    report = ingest(settings, fake_embedder, progress=False)
+    assert len(hashed) == 1 and report.updated == ["001_6d1949913e7253d0.txt"]
+
+
 def test_missing_corpus_folder(tmp_path, fake_embedder):
     from qa.config import Settings
 
