@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/fusion_sweep.py tests/data/xquad_de/xquad.de.json
 
 Uses the index benchmarks/squad_answers.py keeps under benchmarks/out/<name>/ (run it first).
-Each question is embedded once; dense and BM25 candidate lists (depth `candidates`) are fused with
-`qa.retrieval.rrf_fuse` for several `rrf_k` values and with the dense list counted twice, then
-deduplicated to paragraphs. Row "rrf_k=60" with depth 30 is what the product does (Settings).
+Each question is embedded once; the dense and BM25 candidate lists (depth `candidates`, with
+their scores) are fused in several ways, then deduplicated to paragraphs:
+- reciprocal rank fusion, sum of w/(k + rank), for several k and dense weights w (BM25 weight 1);
+- a convex combination of scores: alpha * cosine + (1 - alpha) * BM25 / best BM25 score.
 Figures are for choosing settings on XQuAD German; MLQA German is a test set: measure, don't tune.
 """
 from __future__ import annotations
@@ -26,10 +27,20 @@ from qa.squad import load_squad  # noqa: E402
 OUT = Path(__file__).resolve().parent / "out"
 
 
+def convex(dense: list[tuple[str, float]], keyword: list[tuple[str, float]], alpha: float) -> list[str]:
+    best = max((s for _, s in keyword), default=0.0) or 1.0
+    scores: dict[str, float] = {}
+    for cid, s in dense:
+        scores[cid] = scores.get(cid, 0.0) + alpha * s
+    for cid, s in keyword:
+        scores[cid] = scores.get(cid, 0.0) + (1 - alpha) * s / best
+    return sorted(scores, key=lambda cid: -scores[cid])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("squad", type=Path)
-    parser.add_argument("--depth", type=int, nargs="+", default=[30, 60])
+    parser.add_argument("--depth", type=int, default=30)
     args = parser.parse_args()
     from qa.pipeline import Pipeline
 
@@ -43,24 +54,26 @@ def main() -> None:
     except IndexMismatchError:  # built by an older version of the code
         pipeline.ingest(rebuild=True, progress=True)
     retriever = pipeline.retriever
-    variants = {f"{name} depth={d}": [] for d in args.depth
-                for name in ("dense", "bm25", "rrf_k=60", "rrf_k=20", "rrf_k=120", "rrf_k=60 dense x2")}
+    fusions = {"dense": lambda d, b: [c for c, _ in d], "bm25": lambda d, b: [c for c, _ in b]}
+    for k in (10, 20, 60):
+        for w in (1.0, 2.0, 2.5, 3.0):
+            fusions[f"rrf k={k} w_dense={w}"] = (
+                lambda d, b, k=k, w=w: [c for c, _ in rrf_fuse([[c for c, _ in d], [c for c, _ in b]], k, (w, 1.0))])
+    for alpha in (0.6, 0.8, 0.85, 0.9, 0.95):
+        fusions[f"convex alpha={alpha}"] = lambda d, b, alpha=alpha: convex(d, b, alpha)
+    ranks = {name: [] for name in fusions}
     for q in dataset.questions:
-        for depth in args.depth:
-            dense = [c for c, _ in retriever.dense(q.question, depth)]
-            keyword = [c for c, _ in retriever.keyword_search(q.question, depth)]
-            by_id = {c.id: c for c in dense + keyword}
-            lists = {"dense": [c.id for c in dense], "bm25": [c.id for c in keyword]}
-            for k in (60, 20, 120):
-                lists[f"rrf_k={k}"] = [cid for cid, _ in rrf_fuse([lists["dense"], lists["bm25"]], k)]
-            lists["rrf_k=60 dense x2"] = [cid for cid, _ in rrf_fuse([lists["dense"], lists["dense"], lists["bm25"]], 60)]
-            for name, ids in lists.items():
-                ranked = unique_sources(by_id[cid].source for cid in ids)
-                variants[f"{name} depth={depth}"].append(gold_rank(ranked, q.source))
-    print(f"{'variant':28s} {'R@1':>6s} {'R@5':>6s} {'R@10':>6s} {'MRR@10':>7s}")
-    for name, ranks in variants.items():
-        print(f"{name:28s} {recall_at_k(ranks, 1):6.3f} {recall_at_k(ranks, 5):6.3f} "
-              f"{recall_at_k(ranks, 10):6.3f} {mrr_at_k(ranks, 10):7.3f}")
+        dense = retriever.dense(q.question, args.depth)
+        keyword = retriever.keyword_search(q.question, args.depth)
+        source = {c.id: c.source for c, _ in dense + keyword}
+        d = [(c.id, s) for c, s in dense]
+        b = [(c.id, s) for c, s in keyword]
+        for name, fuse in fusions.items():
+            ranks[name].append(gold_rank(unique_sources(source[cid] for cid in fuse(d, b)), q.source))
+    print(f"{'variant':28s} {'R@1':>6s} {'R@5':>6s} {'R@10':>6s} {'MRR@10':>7s}   ({len(dataset.questions)} questions)")
+    for name, r in ranks.items():
+        print(f"{name:28s} {recall_at_k(r, 1):6.3f} {recall_at_k(r, 5):6.3f} "
+              f"{recall_at_k(r, 10):6.3f} {mrr_at_k(r, 10):7.3f}")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,9 @@ unanswerable questions reached at most 0.25 (one more, 0.63, is caught by the an
 answerable ones at least 0.42; the threshold sits between."""
 SECOND_SENTENCE_RATIO = 0.85
 """A second evidence sentence is quoted when it scores at least this share of the best one."""
+NEIGHBOUR_RATIO = 0.7
+"""...or, when it stands right before or after the best one (the passage reads on), this share.
+On XQuAD-de: answer contains the gold span 0.790 -> 0.813, answers quoting two sentences 28 % -> 53 %."""
 MAX_CHUNKS = 6  # chunks whose sentences are considered
 
 MONTHS = r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)"
@@ -185,6 +188,10 @@ class ExtractiveAnswerer:
             if other.score >= SECOND_SENTENCE_RATIO * best.score and other.sentence.text != best.sentence.text:
                 chosen.append(other)
                 break
+        else:
+            neighbour = _best_neighbour(best, scored)
+            if neighbour is not None and neighbour.score >= NEIGHBOUR_RATIO * best.score:
+                chosen.append(neighbour)
         citations = build_citations([(s.hit, s.sentence) for s in chosen])
         short = best.short
         # a span for an untyped question ("Was ...?") is a statistical guess: it is reported in
@@ -485,6 +492,17 @@ def _span_features(tokens, classes, asked: list[int], i: int, j: int, length: in
     if kind == "entity":
         f["entity_caps"] = caps
     return {name: float(value) for name, value in f.items()}
+
+
+def _best_neighbour(best: "ScoredSentence", scored: Sequence["ScoredSentence"]) -> "ScoredSentence | None":
+    """The better scored of the sentences just before and after `best` in its chunk."""
+    sentences = best.hit.chunk.sentences
+    index = next((i for i, s in enumerate(sentences) if s.start == best.sentence.start), None)
+    if index is None:
+        return None
+    starts = {s.start for s in sentences[max(0, index - 1):index + 2]} - {best.sentence.start}
+    near = [s for s in scored if s.hit.chunk.source == best.hit.chunk.source and s.sentence.start in starts]
+    return max(near, key=lambda s: s.score, default=None)
 
 
 def abstain(hits: Sequence[Hit], answerer: str) -> Answer:

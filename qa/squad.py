@@ -159,7 +159,7 @@ def evaluate_squad(settings: Settings, dataset: SquadSet, limit: int | None = No
         "settings": {"embedding_model": settings.embedding_model, "embedding_dtype": settings.embedding_dtype,
                      "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
                      "top_k": settings.top_k, "candidates": settings.candidates, "rrf_k": settings.rrf_k,
-                     "answerer": answerer},
+                     "dense_weight": settings.dense_weight, "answerer": answerer},
         "index": index,
         **summarize_squad(rows, list(variants)),
         "elapsed_seconds": round(time.perf_counter() - started, 1),

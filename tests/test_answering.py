@@ -97,3 +97,18 @@ def test_untyped_question_starts_with_the_quote_not_a_guess(hits):
     answer = answerer().answer("Was wollen die Nato-Verteidigungsminister mit der Mission tun?", hits)
     assert not answer.abstained
     assert answer.text.startswith("„Die Nato-Verteidigungsminister wollen die Mission")
+
+
+def test_the_sentence_next_to_the_evidence_is_quoted_when_it_nearly_matches(monkeypatch):
+    import qa.answering as answering
+
+    text = ("Das Parlament tagt in Edinburgh. Die Hauptaufgabe der Ausschüsse im Parlament besteht darin, "
+            "Zeugen zu befragen. Die Ausschüsse prüfen außerdem Gesetzentwürfe der Regierung. Im Sommer ruht die Arbeit.")
+    passages = [Hit(c, 1.0, i + 1) for i, c in enumerate(chunk_article(parse_text("p.txt", text, "0" * 16)))]
+    question = "Was ist die Hauptaufgabe der Ausschüsse?"
+    answer = ExtractiveAnswerer(idf=lambda t: 1.0).answer(question, passages)
+    # the runner-up scores ~0.83 of the best: below the general bar (0.85), above the neighbour's (0.7)
+    assert [c.quote[:30] for c in answer.citations] == ["Die Hauptaufgabe der Ausschüss", "Die Ausschüsse prüfen außerdem"]
+    assert text[answer.citations[1].start:answer.citations[1].end] == answer.citations[1].quote
+    monkeypatch.setattr(answering, "NEIGHBOUR_RATIO", 0.9)
+    assert len(ExtractiveAnswerer(idf=lambda t: 1.0).answer(question, passages).citations) == 1

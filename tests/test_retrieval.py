@@ -25,6 +25,13 @@ def test_rrf_hand_computed():
     assert [key for key, _ in rrf_fuse([["a", "b", "c"], ["c", "a"]], k=60)] == ["a", "c", "b"]
 
 
+def test_rrf_weights_hand_computed():
+    fused = dict(rrf_fuse([["a", "b"], ["b", "c"]], k=10, weights=(2.0, 1.0)))
+    assert fused == pytest.approx({"a": 2 / 11, "b": 2 / 12 + 1 / 11, "c": 1 / 12})
+    # weight 2 for the first list: its top item now beats the second list's top item
+    assert [key for key, _ in rrf_fuse([["x"], ["y"]], k=10, weights=(2.0, 1.0))] == ["x", "y"]
+
+
 def test_rrf_rewards_agreement():
     # an item second in both lists beats one that is first in only one
     order = [key for key, _ in rrf_fuse([["x", "both"], ["y", "both"]], k=1)]
@@ -75,3 +82,13 @@ def test_langchain_retriever(settings, fake_embedder):
     docs = retriever.as_langchain(k=3).invoke("Wer ist der neue EU-Außenbeauftragte?")
     assert len(docs) == 3
     assert docs[0].metadata["source"].endswith(".txt") and docs[0].page_content
+
+
+def test_fusion_settings_from_the_environment():
+    from qa.config import Settings
+    from qa.errors import SettingsError
+
+    settings = Settings.from_env({"QA_DENSE_WEIGHT": "1.5", "QA_RRF_K": "60"})
+    assert (settings.dense_weight, settings.rrf_k) == (1.5, 60)
+    with pytest.raises(SettingsError, match="QA_DENSE_WEIGHT muss eine Zahl sein"):
+        Settings.from_env({"QA_DENSE_WEIGHT": "viel"})
