@@ -1,0 +1,178 @@
+"""Answers, passages and articles as Markdown/HTML for the browser UI (pure functions).
+
+Everything that comes from a question or an article is escaped: Markdown specials in chat
+messages (`md_escape`), HTML everywhere else. The inspector marks exactly
+`article.source_text[start:end]` with one <mark>.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Sequence
+from urllib.parse import quote
+
+from qa.citations import MARKER, describe
+from qa.config import Settings
+from qa.index import FileRecord
+from qa.records import Answer, Article, Filters
+
+TITLE = "Nachrichten-Fragen"
+ANSWERERS = {"extractive": "Extraktiv", "llm": "Lokales Sprachmodell",
+             "auto": "Lokales Sprachmodell, sonst extraktiv"}
+SNIPPET_CHARS = 280
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~$!&])")
+_MD_LINE_START = re.compile(r"^([ \t]*)(\d*)([-+=.)])", re.MULTILINE)  # list items, headings
+
+
+
+
+def md_escape(text: str, at_line_start: bool = True) -> str:
+    """Text shown literally by a Markdown renderer: no markup, links or raw HTML.
+
+    `at_line_start=False` for a fragment that continues a line (its start cannot open a list)."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+
+    def escape(m: re.Match) -> str:
+        if m.start() == 0 and not at_line_start:
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}\\{m.group(3)}"
+
+    return _MD_LINE_START.sub(escape, text)
+
+
+def _number(value: float, digits: int = 3) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def answer_markdown_for_chat(answer: Answer, index: int) -> str:
+    """The chat message: escaped answer text whose [n] markers link to citations."""
+    known = {c.number for c in answer.citations}
+    parts, last = [], 0
+    for match in MARKER.finditer(answer.text):
+        parts.append(md_escape(answer.text[last:match.start()], last == 0 or answer.text[last - 1] == "\n"))
+        number = int(match.group(1))
+        parts.append(f"[\\[{number}\\]](#zitat-{index}-{number})" if number in known
+                     else md_escape(match.group(0)))
+        last = match.end()
+    parts.append(md_escape(answer.text[last:], last == 0 or answer.text[last - 1] == "\n"))
+    label = ANSWERERS.get(answer.answerer, answer.answerer)
+    meta = (f"{label} · keine passende Stelle gefunden" if answer.abstained
+            else f"{label} · {_plural(len(answer.citations), 'Quelle', 'Quellen')}")
+    return "".join(parts) + f"\n\n*{meta}*"
+
+
+def answer_markdown(question: str, answer: Answer) -> str:
+    """Question, answer and numbered sources as Markdown, for copying."""
+    lines = [f"**Frage:** {question}", "", answer.text]
+    if answer.citations:
+        lines += ["", "**Quellen:**", ""]
+        lines += [f"- [{c.number}] {describe(c)}: „{c.quote}“ (Zeichen {c.start}–{c.end})"
+                  for c in answer.citations]
+    lines += ["", f"*Antwortverfahren: {ANSWERERS.get(answer.answerer, answer.answerer)}*"]
+    return "\n".join(lines)
+
+
+def status_html(answer: Answer, filters: Filters | None = None) -> str:
+    """Badges under the chat: abstention or number of sources, answerer, latency."""
+    label = html.escape(ANSWERERS.get(answer.answerer, answer.answerer))
+    if answer.abstained:
+        main = "<span class='qa-badge qa-abstain'>Keine Angaben in den Artikeln</span>"
+    else:
+        main = f"<span class='qa-badge qa-ok'>Beantwortet mit {_plural(len(answer.citations), 'Quelle', 'Quellen')}</span>"
+    extra = f" · {_number(answer.latency_ms / 1000, 2)} s"
+    if filters is not None and filters.active:
+        extra += " · Filter aktiv"
+    return (f"<div class='qa-status'>{main}<span class='qa-badge qa-answerer' title='Antwortverfahren'>"
+            f"{label}</span><span class='qa-muted'>{extra}</span></div>")
+
+
+def sources_html(answer: Answer, index: int) -> str:
+    """The "Quellen" panel: every retrieved passage with rank and score; cited ones marked."""
+    if not answer.hits:
+        return "<div class='qa-empty'>Keine Textstellen gefunden (Filter prüfen).</div>"
+    cited: dict[str, list[int]] = {}
+    for c in answer.citations:
+        cited.setdefault(c.chunk_id, []).append(c.number)
+    items = []
+    for hit in answer.hits:
+        chunk = hit.chunk
+        numbers = cited.get(chunk.id)
+        badge = (f"<span class='qa-badge qa-ok'>zitiert {' '.join(f'[{n}]' for n in numbers)}</span>"
+                 if numbers else "")
+        scores = [f"Score {_number(hit.score, 4)}"]
+        if hit.dense_score is not None:
+            scores.append(f"semantisch {_number(hit.dense_score)}")
+        if hit.keyword_score is not None:
+            scores.append(f"Stichwort {_number(hit.keyword_score, 2)}")
+        snippet = chunk.text if len(chunk.text) <= SNIPPET_CHARS else chunk.text[:SNIPPET_CHARS].rstrip() + " …"
+        meta = [html.escape(x) for x in (chunk.source if chunk.title else None, chunk.date) if x]
+        items.append(
+            f"<li class='qa-hit{' qa-hit-cited' if numbers else ''}'>"
+            f"<div class='qa-hit-head'><span class='qa-rank'>{hit.rank}</span>"
+            f"<a href='#treffer-{index}-{hit.rank}' class='qa-hit-title'>{html.escape(chunk.title or chunk.source)}</a>"
+            f"{badge}</div><div class='qa-hit-meta'>{' · '.join(meta + scores)}</div>"
+            f"<div class='qa-hit-text'>{html.escape(snippet)}</div></li>")
+    return f"<ol class='qa-hits'>{''.join(items)}</ol>"
+
+
+def _article_body(article: Article, start: int | None, end: int | None) -> str:
+    """The source text, escaped; boilerplate dimmed; exactly text[start:end] inside one <mark>."""
+    text = article.source_text
+    if start is None or end is None or not 0 <= start < end <= len(text):
+        start = end = None
+    cuts = {0, len(text)}
+    for a, b in article.segments:
+        cuts.update((a, b))
+    if start is not None:
+        cuts.update((start, end))
+    cuts = sorted(c for c in cuts if 0 <= c <= len(text))
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = html.escape(text[a:b])
+        if not any(s <= a and b <= e for s, e in article.segments):
+            piece = f"<span class='qa-boiler'>{piece}</span>"
+        if start is not None and a == start:
+            pieces.append("<mark id='qa-zitat' class='qa-mark'>")
+        pieces.append(piece)
+        if start is not None and b == end:
+            pieces.append("</mark>")
+    return "".join(pieces)
+
+
+def article_html(article: Article, start: int | None = None, end: int | None = None,
+                 caption: str = "") -> str:
+    """The inspector: metadata and the article's text with the given span highlighted."""
+    title = html.escape(article.title) if article.title else "<span class='qa-untitled'>Artikel ohne Titel</span>"
+    meta = [html.escape(x) for x in (article.publisher, article.date) if x]
+    meta.append(f"<code>{html.escape(article.source)}</code>")
+    caption_html = f"<div class='qa-caption'>{html.escape(caption)}</div>" if caption else ""
+    return (f"<div class='qa-article'><div class='qa-article-head'><div class='qa-article-title'>{title}</div>"
+            f"<div class='qa-article-meta'>{' · '.join(meta)}</div>{caption_html}</div>"
+            f"<div class='qa-article-text'>{_article_body(article, start, end)}</div>"
+            f"<div class='qa-legend'>Grau: Seitenelemente, die beim Einlesen nicht als Artikeltext gelten.</div></div>")
+
+
+def corpus_html(records: Sequence[FileRecord]) -> str:
+    """The "Korpus" tab: every indexed article with its metadata; a click opens it."""
+    if not records:
+        return "<div class='qa-empty'>Der Index enthält keine Artikel.</div>"
+    items = []
+    for r in records:
+        title = html.escape(r.title) if r.title else "<span class='qa-untitled'>Artikel ohne Titel</span>"
+        meta = [html.escape(x) for x in (r.publisher, r.date) if x]
+        meta += [f"<code>{html.escape(r.source)}</code>", _plural(r.chunks, "Abschnitt", "Abschnitte")]
+        items.append(f"<li><a href='#artikel-{quote(r.source, safe='')}'>{title}</a>"
+                     f"<div class='qa-hit-meta'>{' · '.join(meta)}</div></li>")
+    return f"<ul class='qa-corpus'>{''.join(items)}</ul>"
+
+
+def header_html(settings: Settings, records: Sequence[FileRecord] | None = None) -> str:
+    count = "" if records is None else f"{_plural(len(records), 'Artikel', 'Artikel')} im Korpus · "
+    answerer = html.escape(ANSWERERS.get(settings.answerer, settings.answerer))
+    return (f"<header class='qa-header'><div><h1>{TITLE}</h1>"
+            "<p>Fragen Sie die Artikel im Korpus – jede Antwort belegt ihre Aussagen mit Zitaten.</p></div>"
+            f"<div class='qa-header-meta'>{count}Antwortverfahren: <strong>{answerer}</strong></div></header>")
