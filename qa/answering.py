@@ -334,13 +334,18 @@ def _candidate_score(sentence: str, start: int, span: str, qtype: QuestionType) 
 def _strip_known_words(start: int, span: str, question_stems: set[str]) -> tuple[int, str]:
     """Drop leading words the question already names or that are roles ("Amtskollege Blok" -> "Blok")."""
     parts = span.split(" ")
+    stripped = False
     while len(parts) > 1:
         stems = set(analyze(parts[0]))
         is_role = any(parts[0].lower().endswith(r) for r in ROLE_WORDS) or parts[0].lower().endswith("beauftragten")
-        if not (is_role or (stems and stems <= question_stems)):
+        # "Rekord von John Elway": once the noun is gone, its "von" does not start a two-word name
+        # (a one-word rest keeps it: "Premierminister al- Kadhimi" -> "al- Kadhimi")
+        particle = stripped and parts[0][:1].islower() and len(parts) >= 3
+        if not (is_role or particle or (stems and stems <= question_stems)):
             break
         start += len(parts[0]) + 1
         parts.pop(0)
+        stripped = True
     return start, " ".join(parts).strip()
 
 

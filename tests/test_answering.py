@@ -112,3 +112,14 @@ def test_the_sentence_next_to_the_evidence_is_quoted_when_it_nearly_matches(monk
     assert text[answer.citations[1].start:answer.citations[1].end] == answer.citations[1].quote
     monkeypatch.setattr(answering, "NEIGHBOUR_RATIO", 0.9)
     assert len(ExtractiveAnswerer(idf=lambda t: 1.0).answer(question, passages).citations) == 1
+
+
+def test_a_name_after_a_stripped_noun_loses_its_particle():
+    from qa.answering import _strip_known_words
+
+    sentence = "Vor Manning wurde der Rekord von John Elway gehalten."
+    start = sentence.index("Rekord")
+    assert _strip_known_words(start, "Rekord von John Elway", {"rekord"}) == (sentence.index("John"), "John Elway")
+    # a name that starts with its particle keeps it, and so does a one-word rest after a role
+    assert _strip_known_words(0, "von der Leyen", {"rekord"}) == (0, "von der Leyen")
+    assert _strip_known_words(0, "Premierminister al- Kadhimi", set())[1] == "al- Kadhimi"
