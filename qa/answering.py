@@ -94,7 +94,8 @@ class QuestionType:
 
 
 def question_type(question: str) -> QuestionType:
-    q = " ".join(_INVISIBLE.sub("", question).lower().split())
+    cleaned = " ".join(_INVISIBLE.sub("", question).split())
+    q = cleaned.lower()
     q = re.sub(r"^(und|aber|also|sowie)\s+", "", q)
     if re.match(r"(seit|bis|ab) wann\b", q):
         return QuestionType("date", prefix=q.split()[0].capitalize())
@@ -117,7 +118,7 @@ def question_type(question: str) -> QuestionType:
     m = re.match(r"(?:in |aus |nach )?welche[rsnm]? (stadt|land|ort|region|provinz|staat)\b", q)
     if re.match(r"(wo|wohin|woher)\b", q) or m:
         return QuestionType("place")
-    noun = _asked_noun(" ".join(_INVISIBLE.sub("", question).split()))
+    noun = _asked_noun(cleaned)
     if noun and _PERSON_NOUN.search(noun.lower()):
         return QuestionType("person")
     if noun or re.match(r"(?:\w+ )?welche[rsnm]? ", q):

@@ -332,11 +332,12 @@ def chunk_metadata(chunk: Chunk, version: str) -> dict:
         rel = chunk.text.index(s.text, pos)
         spans.append([rel, rel + len(s.text), s.start])
         pos = rel + len(s.text)
+    low, high = date_range(chunk.date)
     return {
         "source": chunk.source, "version": version, "position": chunk.position,
         "start": chunk.start, "end": chunk.end, "sentences": json.dumps(spans),
         "title": chunk.title or "", "publisher": chunk.publisher or "", "date": chunk.date or "",
-        "date_num": date_range(chunk.date)[0], "date_end": date_range(chunk.date)[1],
+        "date_num": low, "date_end": high,
     }
 
 

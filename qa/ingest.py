@@ -90,10 +90,9 @@ def ingest(settings: Settings, embedder, store: ChunkStore | None = None, rebuil
             continue
         old = committed.get(source)
         if old and old.version == found.version:
-            if found.content_hash and old.content_hash == found.content_hash:
-                size, mtime = stable_stat(found)
-                if mtime >= 0 and (size, mtime) != (old.size, old.mtime_ns):
-                    restat.append(replace(old, size=size, mtime_ns=mtime))
+            size, mtime = stable_stat(found)  # (-1, -1) when the fast path already trusted it
+            if mtime >= 0 and (size, mtime) != (old.size, old.mtime_ns):
+                restat.append(replace(old, size=size, mtime_ns=mtime))
             if old.skipped:
                 report.skipped.append((source, old.skipped))
             else:
@@ -106,18 +105,16 @@ def ingest(settings: Settings, embedder, store: ChunkStore | None = None, rebuil
             report.skipped.append((source, str(exc)))
             # remembered, so that the next run does not read it again until it changes
             size, mtime = stable_stat(found)
-            refused.append(FileRecord(source, found.content_hash or "", found.version, 0, size=size,
+            refused.append(FileRecord(source, found.content_hash, found.version, 0, size=size,
                                       mtime_ns=mtime, skipped=str(exc)))
             continue
         (report.updated if old else report.added).append(source)
         todo.append((article, found))
 
-    store.commit_files(restat)
-    if refused:
-        store.commit_files(refused)
-        for record in refused:
-            if committed.get(record.source) and committed[record.source].chunks:
-                store.delete_chunks(record.source)
+    store.commit_files(restat + refused)
+    for record in refused:  # a file that became unreadable: its old chunks go after its record
+        if committed.get(record.source) and committed[record.source].chunks:
+            store.delete_chunks(record.source)
     if todo:
         report.chunks_written = _embed_and_store(todo, settings, embedder, store, committed, progress)
     report.seconds = time.perf_counter() - started

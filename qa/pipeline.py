@@ -14,7 +14,7 @@ from typing import Iterator, Sequence
 
 from qa.answering import ExtractiveAnswerer
 from qa.config import Settings
-from qa.corpus import iter_corpus_files, read_article, source_name
+from qa.corpus import read_article
 from qa.errors import CorpusError, IndexNotFoundError, QuestionError
 from qa.index import ChunkStore, FileRecord
 from qa.ingest import IngestReport, ingest, scan_corpus
@@ -181,11 +181,14 @@ class Pipeline:
         return sorted((r for r in self.retriever.files.values() if not r.skipped), key=lambda r: r.source)
 
     def article(self, source: str) -> Article:
-        """An article of the corpus by its name; nothing outside the corpus is ever read."""
-        known = {source_name(p, self.settings.corpus_dir): p for p in iter_corpus_files(self.settings.corpus_dir)}
-        if source not in known:
+        """An indexed article by its name; nothing outside the corpus folder is ever read.
+
+        Looked up in the index's file records (no walk over the corpus folder per click)."""
+        corpus = self.settings.corpus_dir
+        record = self.retriever.files.get(source)
+        if record is None or record.skipped or not (corpus / source).resolve().is_relative_to(corpus.resolve()):
             raise CorpusError(f"Der Artikel {source!r} ist nicht im Korpus.")
-        return read_article(known[source], self.settings.corpus_dir)
+        return read_article(corpus / source, corpus)
 
 
 def _with_latency(answer: Answer, started: float) -> Answer:
