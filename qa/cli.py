@@ -65,7 +65,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 @click.option("-v", "--verbose", is_flag=True, help="Ausführliche Protokollausgabe.")
 @click.pass_context
 def main(ctx, corpus_dir, vectorstore_dir, chroma_host, chroma_port, embedding_model, verbose):
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(name)s: %(message)s")
     try:
         settings = Settings.from_env().with_(corpus_dir=corpus_dir, vectorstore_dir=vectorstore_dir,
                                              chroma_host=chroma_host, chroma_port=chroma_port,

@@ -92,7 +92,7 @@ def decode(data: bytes, name: str) -> str:
     best = from_bytes(data).best()
     if best is None:
         raise CorpusError(f"Die Datei {name} ist keine lesbare Textdatei und wird übersprungen.")
-    logger.warning("%s is not UTF-8; decoded as %s", name, best.encoding)
+    logger.warning("%s ist kein UTF-8; gelesen als %s.", name, best.encoding)
     return str(best)
 
 

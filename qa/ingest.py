@@ -68,7 +68,7 @@ def ingest(settings: Settings, embedder, store: ChunkStore | None = None, rebuil
         except IndexCorruptError:
             if not (rebuild and not settings.server_mode):
                 raise
-            logger.warning("index in %s is damaged: removing it for the rebuild", settings.vectorstore_dir)
+            logger.warning("Der Index in %s ist beschädigt und wird für den Neuaufbau entfernt.", settings.vectorstore_dir)
             remove_local_index(settings)
             store = ChunkStore(settings, embedder, create=True)
     if rebuild:
@@ -101,7 +101,7 @@ def ingest(settings: Settings, embedder, store: ChunkStore | None = None, rebuil
         try:
             article = read_article(found.path, settings.corpus_dir)
         except CorpusError as exc:
-            logger.warning("%s", exc)
+            logger.info("%s", exc)  # the report carries it; CLI and app print it
             report.skipped.append((source, str(exc)))
             # remembered, so that the next run does not read it again until it changes
             size, mtime = stable_stat(found)

@@ -148,7 +148,7 @@ def notify(exc: Exception) -> None:
     if isinstance(exc, QAError):
         message = str(exc)
     else:
-        logger.error("unexpected error in the UI", exc_info=exc)
+        logger.error("Unerwarteter Fehler in der Oberfläche", exc_info=exc)
         message = "Ein unerwarteter Fehler ist aufgetreten. Details stehen im Protokoll des Servers."
     gr.Warning(html.escape(message), title="Fehler", duration=15)
 
@@ -189,7 +189,7 @@ def _initial_choices(pipeline: Pipeline) -> list[tuple[str, str]]:
     try:
         return article_choices(pipeline.articles())
     except QAError as exc:
-        logger.warning("no article list for the filter yet: %s", exc)
+        logger.warning("Noch keine Artikelliste für den Filter: %s", exc)
         return []
 
 
