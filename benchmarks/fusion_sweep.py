@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from qa.config import Settings  # noqa: E402
 from qa.errors import IndexMismatchError  # noqa: E402
-from qa.evaluation import gold_rank, mrr_at_k, recall_at_k, unique_sources  # noqa: E402
-from qa.retrieval import rrf_fuse  # noqa: E402
-from qa.squad import load_squad  # noqa: E402
+from qa.eval.metrics import gold_rank, mrr_at_k, recall_at_k, unique_sources  # noqa: E402
+from qa.retrieval.hybrid import rrf_fuse  # noqa: E402
+from qa.eval.squad import load_squad  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 

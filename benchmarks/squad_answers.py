@@ -7,7 +7,7 @@ The first run indexes the set's paragraphs under benchmarks/out/<name>/ (as `qa 
 does, in a kept folder) and caches the fused hits of every question; later runs only re-run
 `ExtractiveAnswerer.answer` over the cached hits, so a change to qa/answering.py is measured in
 seconds. `--oracle` puts the gold paragraph's chunks first (answer extraction alone, retrieval
-taken out). Figures are those of `qa eval --squad` (qa.evaluation); XQuAD German is the
+taken out). Figures are those of `qa eval --squad` (qa.eval.metrics); XQuAD German is the
 development set, MLQA German a test set: do not tune on it.
 """
 from __future__ import annotations
@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qa.answering import ExtractiveAnswerer, idf_weight, question_type  # noqa: E402
+from qa.answer.rules import ExtractiveAnswerer, idf_weight, question_type  # noqa: E402
 from qa.config import Settings  # noqa: E402
-from qa.evaluation import contains_answer, exact_match, f1_score  # noqa: E402
-from qa.squad import load_squad, write_corpus  # noqa: E402
+from qa.eval.metrics import contains_answer, exact_match, f1_score  # noqa: E402
+from qa.eval.squad import load_squad, write_corpus  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 

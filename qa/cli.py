@@ -1,6 +1,7 @@
 """`qa` – Fragen zu den Artikeln im Korpus beantworten, mit Quellenangaben.
 
     qa ingest [PFAD]            Index aufbauen/aktualisieren
+    qa serve                    Weboberfläche starten (http://127.0.0.1:7860)
     qa ask "Frage"              eine Frage beantworten (--json: Batch-Datensatz)
     qa batch IN.jsonl --out OUT.jsonl
     qa eval GOLD.jsonl          Batch laufen lassen und bewerten
@@ -93,9 +94,15 @@ def ingest(ctx, path, rebuild):
     click.echo(report.summary())
 
 
-ANSWERER = click.option("--answerer", type=click.Choice(["extractive", "llm", "auto"]),
-                        help="Antwortverfahren: extraktiv, lokales Sprachmodell oder auto (QA_ANSWERER).")
-ANSWERER_NAMES = {"extractive": "extraktiv", "llm": "Sprachmodell"}
+def _answerer_option():
+    from qa.answer import ANSWERERS, choices
+
+    names = ", ".join(f"{name} ({spec.label})" for name, spec in ANSWERERS.items())
+    return click.option("--answerer", type=click.Choice(choices()),
+                        help=f"Antwortverfahren: {names} oder auto (QA_ANSWERER).")
+
+
+ANSWERER = _answerer_option()
 
 
 @main.command()
@@ -106,7 +113,7 @@ ANSWERER_NAMES = {"extractive": "extraktiv", "llm": "Sprachmodell"}
 @click.pass_context
 def ask(ctx, question, as_json, sources, answerer):
     """Eine Frage stellen und die Antwort mit Quellen erhalten."""
-    from qa.citations import format_sources
+    from qa.answer.citations import format_sources
     from qa.pipeline import clean_question
     from qa.records import Answer, Filters
 
@@ -133,7 +140,9 @@ def ask(ctx, question, as_json, sources, answerer):
         click.echo(format_sources(answer.citations))
     for note in answer.notes:
         click.echo(f"Hinweis: {note}", err=True)
-    click.echo(f"\n(Antwort: {ANSWERER_NAMES.get(answer.answerer, answer.answerer)}, "
+    from qa.answer import label
+
+    click.echo(f"\n(Antwort: {label(answer.answerer)}, "
                f"{answer.latency_ms:.0f} ms)", err=True)
 
 
@@ -145,15 +154,13 @@ def ask(ctx, question, as_json, sources, answerer):
 @click.pass_context
 def batch(ctx, infile, outfile, answerer):
     """Fragen aus einer JSONL-Datei beantworten (Format: ../shared/eval/README.md)."""
-    from qa.evaluation import read_jsonl
+    from qa.eval.batch import read_jsonl
 
     ctx.obj = ctx.obj.with_(answerer=answerer)
     rows = read_jsonl(infile)
     pipeline = _pipeline(ctx)
     _ensure_index(pipeline)
-    pipeline.warm_up()
-    if pipeline.answerer_for() == "llm":
-        pipeline.generative()  # load the model before the first question's clock starts
+    pipeline.warm_up()  # models load before the first question's clock starts
     count = _write_batch(pipeline, rows, outfile)
     click.echo(f"{count} Antworten geschrieben: {outfile}", err=True)
 
@@ -161,7 +168,7 @@ def batch(ctx, infile, outfile, answerer):
 def _write_batch(pipeline, rows, outfile: Path) -> int:
     from tqdm import tqdm
 
-    from qa.evaluation import run_batch
+    from qa.eval.batch import run_batch
 
     outfile.parent.mkdir(parents=True, exist_ok=True)
     count = 0
@@ -196,23 +203,26 @@ def evaluate(ctx, gold, squad_file, baseline, limit, out_dir, outfile, as_json):
         raise GermanError("--baseline und --out-dir gibt es nur zusammen mit --squad.")
     import tempfile
 
-    from qa.evaluation import format_score, read_jsonl, score_gold
+    from qa.eval import score
+    from qa.eval.batch import read_jsonl
 
     rows = read_jsonl(gold)[:limit]
     pipeline = _pipeline(ctx)
     _ensure_index(pipeline)
     pipeline.warm_up()
-    target = outfile or Path(tempfile.mkdtemp(prefix="qa-eval-")) / "answers.jsonl"
+    folder = Path(tempfile.mkdtemp(prefix="qa-eval-"))
+    target = outfile or folder / "answers.jsonl"
     _write_batch(pipeline, rows, target)
-    result = score_gold({r["id"]: r for r in rows}, {r["id"]: r for r in read_jsonl(target)})
-    click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_score(result))
+    subset = folder / "gold.jsonl"  # the rows asked (all, or the first --limit)
+    subset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    score.main(["score.py", str(subset), str(target)] + (["--json"] if as_json else []))
 
 
 def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, outfile, as_json) -> None:
     import re
 
-    from qa.evaluation import write_squad_report
-    from qa.squad import evaluate_squad, load_squad
+    from qa.eval.report import write_squad_report
+    from qa.eval.squad import evaluate_squad, load_squad
 
     dataset = load_squad(squad_file)
     name = re.sub(r"[^\w.-]+", "-", squad_file.stem).strip("-") or "squad"
@@ -236,6 +246,83 @@ def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, 
                    f"Antwort enthält Gold {a['answer_contains_gold']:.3f}  Zitat-Treffer {a['citation_hit_rate']:.3f}  "
                    f"Enthaltungen {a['abstention_rate']:.3f}  Latenz p50/p95 {a['latency_ms_p50']}/{a['latency_ms_p95']} ms")
     click.echo(f"Bericht: {written[-1]}", err=True)
+
+
+@main.command(name="train-reader")
+@click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("tests/data/xquad_de/xquad.de.json"), show_default=True,
+              help="SQuAD-JSON mit deutschen Fragen (Standard: XQuAD-de, CC BY-SA 4.0).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Ordner für Gewichte und manifest.json (für das Produkt: qa/reader/weights).")
+@click.option("--held-out", type=click.IntRange(min=0), default=10, show_default=True,
+              help="So viele ganze Artikel zurückhalten und darauf messen (0: alles trainieren).")
+@click.option("--method", type=click.Choice(["full", "lora"]), default="full", show_default=True,
+              help="Alle Encoder-Schichten feinjustieren oder LoRA-Adapter trainieren.")
+@click.option("--epochs", type=float, default=3.0, show_default=True)
+@click.option("--lr", type=float, default=3e-4, show_default=True, help="Lernrate.")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.pass_context
+def train_reader(ctx, data_path, out_dir, held_out, method, epochs, lr, seed):
+    """Das Lesemodell trainieren (CPU, fp32; etwa 20–40 Minuten auf 2 Kernen)."""
+    from qa.reader.train import TrainConfig, train_reader as train
+
+    config = TrainConfig(method=method, epochs=epochs, lr=lr, held_out=held_out, seed=seed)
+    figures = train(data_path, out_dir, config, ctx.obj.cache_dir, progress=True)
+    figures.pop("held_out_titles", None)
+    click.echo(json.dumps(figures, ensure_ascii=False, indent=1))
+    click.echo(f"Gewichte: {out_dir / 'reader.safetensors'}", err=True)
+
+
+@main.command(name="calibrate-reader")
+@click.option("--weights", "weights_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              required=True, help="Gewichte eines Trainings mit zurückgehaltenen Artikeln (qa train-reader --held-out N).")
+@click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("tests/data/xquad_de/xquad.de.json"), show_default=True)
+@click.option("--held-out", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Dieselbe Zahl zurückgehaltener Artikel wie beim Training (gleicher Seed: dieselben Artikel).")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--into", "target", type=click.Path(file_okay=False, path_type=Path),
+              help="calibration.json zusätzlich hierhin schreiben (z. B. qa/reader/weights).")
+@click.pass_context
+def calibrate_reader(ctx, weights_dir, data_path, held_out, seed, target):
+    """Die Konfidenz des Lesemodells auf zurückgehaltenen Artikeln kalibrieren (Ende-zu-Ende)."""
+    import shutil
+
+    from qa.reader.calibrate import calibrate
+    from qa.reader.data import load_questions, split_by_article
+
+    _, held = split_by_article(load_questions(data_path), held_out, seed)
+    result = calibrate(ctx.obj, data_path, weights_dir, {q.title for q in held}, seed)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    if target:
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(weights_dir / "calibration.json", target / "calibration.json")
+
+
+@main.command()
+@click.option("--host", help="Adresse (QA_HOST; Standard 127.0.0.1, andere Adressen nur mit Passwort).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (QA_PORT; Standard 7860).")
+@click.option("--password", help="Passwort für die Anmeldung (QA_UI_PASSWORD); Benutzername: QA_UI_USER oder „qa“.")
+@click.pass_context
+def serve(ctx, host, port, password):
+    """Die Weboberfläche starten (baut oder aktualisiert zuerst den Index)."""
+    from qa.app.serve import auth_of, check_bind, launch
+
+    settings = ctx.obj = ctx.obj.with_(host=host, port=port, ui_password=password)
+    check_bind(settings.host, auth_of(settings))
+    pipeline = _pipeline(ctx)
+    click.echo("Index wird geprüft …")
+    report = pipeline.ensure_index(progress=True)
+    click.echo(report.summary() if report else "Index ist aktuell.")
+    for _, reason in report.skipped if report else ():
+        click.echo(f"Warnung: {reason}", err=True)
+    try:
+        app = launch(settings, pipeline=pipeline, block=False)
+    except OSError as exc:  # port taken, address not available
+        raise GermanError(f"Die Oberfläche kann nicht auf {settings.host}:{settings.port} starten – ist der Port "
+                          "belegt? Einen anderen mit --port oder QA_PORT wählen.") from exc
+    click.echo(f"Oberfläche: http://{settings.host}:{settings.port} (beenden mit Strg+C)")
+    app.block_thread()
 
 
 if __name__ == "__main__":

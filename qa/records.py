@@ -65,6 +65,15 @@ class Chunk:
     publisher: str | None = None
     date: str | None = None
 
+    def sentence_positions(self) -> list[int]:
+        """Where each of the chunk's sentences starts inside `text`."""
+        positions, pos = [], 0
+        for s in self.sentences:
+            rel = self.text.index(s.text, pos)
+            positions.append(rel)
+            pos = rel + len(s.text)
+        return positions
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -117,6 +126,7 @@ class Answer:
     answerer: str
     latency_ms: float = 0.0
     notes: tuple[str, ...] = field(default=())
+    confidence: float | None = None  # the answerer's calibrated confidence in short_answer, where it has one
 
     def to_record(self, qid: str | None = None) -> dict:
         """The batch output line of ../shared/eval/README.md."""
@@ -133,12 +143,17 @@ class Answer:
             answerer=self.answerer,
             latency_ms=round(self.latency_ms, 1),
         )
+        if self.confidence is not None:
+            record["confidence"] = round(self.confidence, 4)
         return record
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict a question to some articles and/or a date range (ISO dates, inclusive)."""
+    """Restrict a question to some articles and/or a date range (ISO dates, inclusive).
+
+    An article matches the range when the days its (possibly partial) date covers overlap it;
+    an undated article never matches a range."""
 
     sources: tuple[str, ...] = ()
     date_from: str | None = None
@@ -147,3 +162,27 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.sources or self.date_from or self.date_to)
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.date_from or self.date_to)
+
+    def bounds(self) -> tuple[int, int]:
+        """The range as YYYYMMDD numbers (open ends: 1 and 99999999)."""
+        low = date_span(self.date_from)[0] if self.date_from else 1
+        high = date_span(self.date_to)[1] if self.date_to else 99999999
+        return low, high
+
+
+def date_span(date: str | None) -> tuple[int, int]:
+    """The days an ISO date (possibly partial) covers, as YYYYMMDD numbers; (0, 0) for none.
+
+    '2020-02-14' -> (20200214, 20200214), '2020-02' -> (20200200, 20200299), '2020' -> (20200000, 20209999)."""
+    if not date:
+        return 0, 0
+    digits = [int(p) for p in date.split("-")[:3] if p.isdigit()]
+    if not digits:
+        return 0, 0
+    low = digits[0] * 10000 + (digits[1] * 100 if len(digits) > 1 else 0) + (digits[2] if len(digits) > 2 else 0)
+    high = low + (0 if len(digits) > 2 else 99 if len(digits) == 2 else 9999)
+    return low, high

@@ -74,7 +74,7 @@ def settings(tmp_path, seed_corpus):
 @pytest.fixture(scope="session")
 def real_embedder():
     from qa.config import Settings
-    from qa.embedding import load_embedder
+    from qa.embedding.embedder import load_embedder
 
     return load_embedder(Settings())
 

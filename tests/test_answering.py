@@ -1,11 +1,11 @@
 """The extractive answerer on hand-made passages: types, spans, abstention."""
 import pytest
 
-from qa.answering import ABSTAIN_TEXT, ExtractiveAnswerer, extract_short, question_type
-from qa.chunking import chunk_article
-from qa.corpus import parse_text
+from qa.answer.rules import ABSTAIN_TEXT, ExtractiveAnswerer, extract_short, question_type
+from qa.ingest.chunking import chunk_article
+from qa.ingest.corpus import parse_text
 from qa.records import Hit
-from qa.text import words
+from qa.language import words
 
 TEXT = """Nato setzt Ausbildung fort
 
@@ -24,7 +24,7 @@ def hits():
 
 def answerer(vocabulary_size=50):
     # IDF as in BM25 for a corpus where every term occurs once, unknown terms weigh more
-    known = {t for t in __import__("qa.text", fromlist=["analyze"]).analyze(TEXT)}
+    known = {t for t in __import__("qa.language", fromlist=["analyze"]).analyze(TEXT)}
     return ExtractiveAnswerer(idf=lambda t: 1.0 if t in known else 3.0)
 
 
@@ -100,7 +100,7 @@ def test_untyped_question_starts_with_the_quote_not_a_guess(hits):
 
 
 def test_the_sentence_next_to_the_evidence_is_quoted_when_it_nearly_matches(monkeypatch):
-    import qa.answering as answering
+    import qa.answer.rules as answering
 
     text = ("Das Parlament tagt in Edinburgh. Die Hauptaufgabe der Ausschüsse im Parlament besteht darin, "
             "Zeugen zu befragen. Die Ausschüsse prüfen außerdem Gesetzentwürfe der Regierung. Im Sommer ruht die Arbeit.")
@@ -115,7 +115,7 @@ def test_the_sentence_next_to_the_evidence_is_quoted_when_it_nearly_matches(monk
 
 
 def test_a_name_after_a_stripped_noun_loses_its_particle():
-    from qa.answering import _strip_known_words
+    from qa.answer.rules import _strip_known_words
 
     sentence = "Vor Manning wurde der Rekord von John Elway gehalten."
     start = sentence.index("Rekord")

@@ -1,6 +1,6 @@
 """Sentence splitting and chunk packing, with hand-computed offsets."""
-from qa.chunking import chunk_article, split_sentences
-from qa.corpus import parse_text
+from qa.ingest.chunking import chunk_article, split_sentences
+from qa.ingest.corpus import parse_text
 
 TEXT = ("Titel\n"                                     # 0..5
         "Erster Satz am 31. März. Zweiter Satz.\n"    # 6..44

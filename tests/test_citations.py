@@ -1,9 +1,9 @@
 """Citation numbering, quotes and offsets."""
 from pathlib import Path
 
-from qa.chunking import chunk_article
-from qa.citations import build_citations, format_sources, markers, render_answer
-from qa.corpus import read_article
+from qa.ingest.chunking import chunk_article
+from qa.answer.citations import build_citations, format_sources, markers, render_answer
+from qa.ingest.corpus import read_article
 from qa.records import Hit
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

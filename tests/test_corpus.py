@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.corpus import iter_corpus_files, parse_date_line, parse_text, read_article
+from qa.ingest.corpus import iter_corpus_files, parse_date_line, parse_text, read_article
 from qa.errors import CorpusError
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

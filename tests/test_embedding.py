@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from qa.config import BUNDLED_E5, Settings
-from qa.e5_bundle import _Q4_BLOCK, _dequantize_q4_0, ensure_bundled_model
-from qa.embedding import load_embedder
+from qa.embedding.e5_bundle import _Q4_BLOCK, _dequantize_q4_0, ensure_bundled_model
+from qa.embedding.embedder import load_embedder
 from qa.errors import ModelError
 
 XQUAD = Path(__file__).parent / "data" / "xquad_de" / "xquad.de.json"

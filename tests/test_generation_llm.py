@@ -35,7 +35,7 @@ def check_grounded(answer, corpus=CORPUS):
 
 
 def test_gemma_plumbing_streams_and_verifies(real_pipeline):
-    from qa.generation import GEMMA
+    from qa.answer.llm import GEMMA
     from qa.records import Answer
 
     pipeline = llm_pipeline(real_pipeline, llm_model_path=GEMMA, llm_max_tokens=48)
@@ -49,7 +49,7 @@ def test_gemma_plumbing_streams_and_verifies(real_pipeline):
 
 
 def test_weak_evidence_never_calls_the_model(real_pipeline):
-    from qa.generation import GEMMA
+    from qa.answer.llm import GEMMA
 
     pipeline = llm_pipeline(real_pipeline, llm_model_path=GEMMA)
     events = list(pipeline.stream("Wer gewann die Bundestagswahl 2021?"))
@@ -58,7 +58,7 @@ def test_weak_evidence_never_calls_the_model(real_pipeline):
 
 
 def test_default_model_answers_with_a_verified_citation(real_pipeline):
-    from qa.generation import DEFAULT_GGUF_SHA256, ensure_default_gguf
+    from qa.answer.llm import DEFAULT_GGUF_SHA256, ensure_default_gguf
 
     path = ensure_default_gguf(real_pipeline.settings.cache_dir)
     assert path.with_suffix(".sha256").read_text() == DEFAULT_GGUF_SHA256
@@ -69,7 +69,7 @@ def test_default_model_answers_with_a_verified_citation(real_pipeline):
 
 
 def test_refuses_a_file_with_the_wrong_checksum(tmp_path, monkeypatch):
-    import qa.generation as generation
+    import qa.answer.generative as generation
     from qa.errors import ModelError
 
     monkeypatch.setattr(generation, "DEFAULT_GGUF_SHA256", "0" * 64)
@@ -80,7 +80,7 @@ def test_refuses_a_file_with_the_wrong_checksum(tmp_path, monkeypatch):
 
 @pytest.fixture
 def llama_server(real_pipeline):
-    from qa.generation import gemma_gguf
+    from qa.answer.llm import gemma_gguf
 
     port = free_port()
     model = gemma_gguf(real_pipeline.settings.cache_dir)
@@ -125,7 +125,7 @@ def test_instructions_inside_an_article_do_not_steer_the_answerers(real_embedder
     import shutil
 
     from qa.config import Settings
-    from qa.generation import SYSTEM_PROMPT
+    from qa.answer.generative import SYSTEM_PROMPT
     from qa.pipeline import Pipeline
 
     corpus = tmp_path / "corpus"

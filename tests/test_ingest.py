@@ -2,24 +2,24 @@
 import pytest
 
 from qa.errors import CorpusError, IndexMismatchError, IndexNotFoundError
-from qa.index import ChunkStore
-from qa.ingest import ingest
-from qa.retrieval import Retriever
+from qa.store.chroma import ChromaStore
+from qa.ingest.indexer import ingest
+from qa.retrieval.hybrid import Retriever
 
 
 def live_chunks(settings, embedder):
-    return Retriever(settings, embedder, ChunkStore(settings, embedder)).keyword.chunks
+    return Retriever(settings, embedder, ChromaStore(settings, embedder)).keyword.chunks
 
 
 def test_first_ingest_then_nothing_to_do(settings, fake_embedder):
     report = ingest(settings, fake_embedder, progress=False)
     assert len(report.added) == 5 and report.chunks_written > 20
-    stored = ChunkStore(settings, fake_embedder).count()
+    stored = ChromaStore(settings, fake_embedder).count()
     assert stored == report.chunks_written
 
     again = ingest(settings, fake_embedder, progress=False)
     assert again.unchanged == 5 and not again.changed and again.chunks_written == 0
-    assert ChunkStore(settings, fake_embedder).count() == stored
+    assert ChromaStore(settings, fake_embedder).count() == stored
 
 
 def test_changed_new_and_deleted_files(settings, fake_embedder):
@@ -42,7 +42,7 @@ def test_changed_new_and_deleted_files(settings, fake_embedder):
     assert "004_bde43ff6797f91e1.txt" not in sources and "005_neu.txt" in sources
     assert [c.text for c in chunks if c.source == "001_6d1949913e7253d0.txt"] == [
         "Die Nato kündigte am Freitag eine neue Mission an."]
-    assert ChunkStore(settings, fake_embedder).count() == len(chunks)  # old versions removed
+    assert ChromaStore(settings, fake_embedder).count() == len(chunks)  # old versions removed
 
 
 def test_changed_chunk_settings_rechunk_everything(settings, fake_embedder):
@@ -103,7 +103,7 @@ def test_bad_files_are_skipped_and_the_rest_ingested(settings, fake_embedder):
 
 
 def test_refused_files_are_remembered_until_they_change(settings, fake_embedder, monkeypatch):
-    from qa import ingest as ingest_module
+    from qa.ingest import indexer as ingest_module
     from qa.pipeline import Pipeline
 
     bad = settings.corpus_dir / "kaputt.txt"
@@ -131,7 +131,7 @@ def test_unchanged_files_are_not_read_again(settings, fake_embedder, monkeypatch
     import os
     import time
 
-    from qa import ingest as ingest_module
+    from qa.ingest import indexer as ingest_module
 
     old = time.time() - 3600
     for path in settings.corpus_dir.iterdir():
@@ -158,19 +158,19 @@ def test_missing_corpus_folder(tmp_path, fake_embedder):
 
 def test_missing_index_and_model_mismatch(settings, fake_embedder):
     with pytest.raises(IndexNotFoundError, match="qa ingest"):
-        ChunkStore(settings, fake_embedder)
+        ChromaStore(settings, fake_embedder)
     ingest(settings, fake_embedder, progress=False)
 
     class OtherModel(type(fake_embedder)):
         name = "ein-anderes-modell"
 
     with pytest.raises(IndexMismatchError, match="fake-hash-embedder.*ein-anderes-modell.*--rebuild"):
-        ChunkStore(settings, OtherModel())
+        ChromaStore(settings, OtherModel())
     with pytest.raises(IndexMismatchError):
         ingest(settings, OtherModel(), progress=False)  # an update must not mix two models
     report = ingest(settings, OtherModel(), rebuild=True, progress=False)
     assert len(report.added) == 5
-    assert ChunkStore(settings, OtherModel()).chunks.metadata["qa_embedding_model"] == "ein-anderes-modell"
+    assert ChromaStore(settings, OtherModel()).chunks.metadata["qa_embedding_model"] == "ein-anderes-modell"
 
 
 def test_damaged_index_gives_german_error_and_rebuild_recovers(settings, fake_embedder):
@@ -180,7 +180,7 @@ def test_damaged_index_gives_german_error_and_rebuild_recovers(settings, fake_em
     db = settings.vectorstore_dir / "chroma.sqlite3"
     db.write_bytes(b"kein sqlite" * 1000)
     with pytest.raises(IndexCorruptError, match="qa ingest --rebuild"):
-        Retriever(settings, fake_embedder, ChunkStore(settings, fake_embedder))
+        Retriever(settings, fake_embedder, ChromaStore(settings, fake_embedder))
     report = ingest(settings, fake_embedder, rebuild=True, progress=False)
     assert len(report.added) == 5
     assert len(live_chunks(settings, fake_embedder)) == report.chunks_written
@@ -189,7 +189,7 @@ def test_damaged_index_gives_german_error_and_rebuild_recovers(settings, fake_em
 def test_rebuild_never_deletes_a_foreign_folder(tmp_path, seed_corpus, fake_embedder):
     from qa.config import Settings
     from qa.errors import IndexCorruptError
-    from qa.index import remove_local_index
+    from qa.store.chroma import remove_local_index
 
     folder = tmp_path / "meine-dateien"
     folder.mkdir()

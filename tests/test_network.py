@@ -25,12 +25,12 @@ SCRIPT = textwrap.dedent("""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     from qa.config import Settings
     from qa.pipeline import Pipeline
-    from qa.ui import launch
+    from qa.app.serve import launch
 
-    settings = Settings(corpus_dir={corpus!r}, vectorstore_dir={store!r})
+    settings = Settings(corpus_dir={corpus!r}, vectorstore_dir={store!r}, port={port})
     pipeline = Pipeline(settings)
     pipeline.ingest(progress=False)
-    app = launch(settings, port={port}, pipeline=pipeline, block=False)
+    app = launch(settings, pipeline=pipeline, block=False)
     from gradio_client import Client
 
     client = Client("http://127.0.0.1:{port}/", verbose=False)

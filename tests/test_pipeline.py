@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from qa.errors import QuestionError
-from qa.evaluation import run_batch, score_gold
+from qa.eval.batch import run_batch
+from qa.eval.score import score
 from qa.records import Filters, Turn
 
 DEV = Path(__file__).resolve().parent / "data" / "dev.jsonl"
@@ -15,7 +16,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 def test_dev_set_floor(real_pipeline):
     gold = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
     answers = list(run_batch(real_pipeline, gold))
-    result = score_gold({g["id"]: g for g in gold}, {a["id"]: a for a in answers})
+    result = score({g["id"]: g for g in gold}, {a["id"]: a for a in answers})
     assert result["solved_rate"] >= 0.9, result
     assert result["abstention_recall"] == 1.0, result
 

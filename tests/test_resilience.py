@@ -18,7 +18,7 @@ INGEST_SCRIPT = textwrap.dedent("""
     sys.path.insert(0, {tests!r})
     from conftest import FakeEmbedder
     from qa.config import Settings
-    from qa.ingest import ingest
+    from qa.ingest.indexer import ingest
 
     class SlowEmbedder(FakeEmbedder):
         def embed_passages(self, texts):
@@ -40,10 +40,10 @@ def make_corpus(folder: Path, marker: str) -> None:
 
 
 def served(settings):
-    from qa.index import ChunkStore
-    from qa.retrieval import Retriever
+    from qa.store.chroma import ChromaStore
+    from qa.retrieval.hybrid import Retriever
 
-    retriever = Retriever(settings, FakeEmbedder(), ChunkStore(settings, FakeEmbedder()))
+    retriever = Retriever(settings, FakeEmbedder(), ChromaStore(settings, FakeEmbedder()))
     by_source = {}
     for chunk in retriever.keyword.chunks:
         by_source.setdefault(chunk.source, []).append(chunk.text)

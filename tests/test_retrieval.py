@@ -1,20 +1,21 @@
 """Fusion arithmetic, keyword search, filters, and the LangChain adaptor."""
 import pytest
 
-from qa.ingest import ingest
+from qa.ingest.indexer import ingest
 from qa.records import Chunk, Filters
-from qa.retrieval import KeywordIndex, Retriever, rrf_fuse
-from qa.index import ChunkStore
+from qa.retrieval.hybrid import Retriever, rrf_fuse
+from qa.retrieval.keyword import KeywordIndex
+from qa.store.chroma import ChromaStore
 
 
 @pytest.mark.parametrize("date, span", [
     ("2020-02-14", (20200214, 20200214)), ("2020-02", (20200200, 20200299)),
     ("2020", (20200000, 20209999)), (None, (0, 0)),
 ])
-def test_date_ranges(date, span):
-    from qa.index import date_range
+def test_date_spans(date, span):
+    from qa.records import date_span
 
-    assert date_range(date) == span
+    assert date_span(date) == span
 
 
 def test_rrf_hand_computed():
@@ -56,7 +57,7 @@ def test_keyword_search_uses_german_stems():
 
 def test_hybrid_search_and_filters(settings, fake_embedder):
     ingest(settings, fake_embedder, progress=False)
-    retriever = Retriever(settings, fake_embedder, ChunkStore(settings, fake_embedder))
+    retriever = Retriever(settings, fake_embedder, ChromaStore(settings, fake_embedder))
     hits = retriever.search("Irak-Einsatz der NATO seit Oktober 2018")
     assert hits[0].chunk.source == "002_02adc48ef0db0a26.txt"
     assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
@@ -77,18 +78,30 @@ def test_hybrid_search_and_filters(settings, fake_embedder):
 
 
 def test_langchain_retriever(settings, fake_embedder):
-    ingest(settings, fake_embedder, progress=False)
-    retriever = Retriever(settings, fake_embedder, ChunkStore(settings, fake_embedder))
-    docs = retriever.as_langchain(k=3).invoke("Wer ist der neue EU-Außenbeauftragte?")
+    from qa.pipeline import Pipeline
+    from qa.retrieval.langchain import as_langchain
+
+    pipeline = Pipeline(settings, embedder=fake_embedder)
+    pipeline.ingest(progress=False)
+    docs = as_langchain(pipeline, k=3).invoke("Wer ist der neue EU-Außenbeauftragte?")
     assert len(docs) == 3
     assert docs[0].metadata["source"].endswith(".txt") and docs[0].page_content
+    hits = pipeline.retrieve("Wer ist der neue EU-Außenbeauftragte?", k=3)
+    assert [d.id for d in docs] == [h.chunk.id for h in hits]
+    source = (settings.corpus_dir / docs[0].metadata["source"]).read_text(encoding="utf-8")
+    start, end = docs[0].metadata["start"], docs[0].metadata["end"]
+    assert source[start:end].split()[:3] == docs[0].page_content.split()[:3]
 
 
-def test_fusion_settings_from_the_environment():
+def test_fusion_settings_from_the_environment(monkeypatch):
     from qa.config import Settings
     from qa.errors import SettingsError
 
-    settings = Settings.from_env({"QA_DENSE_WEIGHT": "1.5", "QA_RRF_K": "60"})
+    monkeypatch.setenv("QA_DENSE_WEIGHT", "1.5")
+    monkeypatch.setenv("QA_RRF_K", "60")
+    settings = Settings.from_env()
     assert (settings.dense_weight, settings.rrf_k) == (1.5, 60)
-    with pytest.raises(SettingsError, match="QA_DENSE_WEIGHT muss eine Zahl sein"):
-        Settings.from_env({"QA_DENSE_WEIGHT": "viel"})
+    assert Settings().rrf_k == 20  # a plain Settings() never reads the environment
+    monkeypatch.setenv("QA_DENSE_WEIGHT", "viel")
+    with pytest.raises(SettingsError, match="QA_DENSE_WEIGHT.* muss eine Zahl sein"):
+        Settings.from_env()

@@ -1,6 +1,6 @@
 """The UI in a real browser (Debian's Chromium driven by Playwright), plus the HTML it is sent.
 
-The browser test starts `app.py` (tests/ui_helpers.py) with the real corpus and
+The browser test starts `qa serve` (tests/ui_helpers.py) with the real corpus and
 model, asks, clicks a citation and checks the highlighted passage, checks the
 abstention, an empty question and that HTML in a question is shown, not run.
 Screenshots go to test-artifacts/. Without /usr/bin/chromium the browser test
@@ -36,7 +36,7 @@ def _article(text: str) -> Article:
 
 
 def test_article_html_escapes_the_text_and_marks_exactly_the_quote():
-    from qa.rendering import article_html
+    from qa.app.rendering import article_html
 
     text = "<script>alert(1)</script> Vorher. Der Satz & mehr. Nachher <img src=x onerror=alert(2)>"
     start = text.index("Der Satz")
@@ -49,7 +49,7 @@ def test_article_html_escapes_the_text_and_marks_exactly_the_quote():
 
 
 def test_article_html_dims_boilerplate_but_keeps_the_mark_whole():
-    from qa.rendering import article_html
+    from qa.app.rendering import article_html
 
     text = "Menü\nDer Satz.\nFußzeile"
     article = Article(source="x.txt", source_text=text, segments=((5, 14),), content_hash="h")
@@ -59,7 +59,7 @@ def test_article_html_dims_boilerplate_but_keeps_the_mark_whole():
 
 
 def test_chat_markdown_links_markers_and_escapes_markup():
-    from qa.rendering import answer_markdown_for_chat, md_escape
+    from qa.app.rendering import answer_markdown_for_chat, md_escape
 
     citation = Citation(number=1, source="a.txt", chunk_id="a.txt:1", quote="Q", start=0, end=1)
     answer = Answer(text="<img src=x onerror=alert(1)> *fett* [1].\n1. Punkt [7]", short_answer=None,
@@ -73,7 +73,7 @@ def test_chat_markdown_links_markers_and_escapes_markup():
 
 def test_make_filters_checks_dates_in_german():
     from qa.errors import QuestionError
-    from qa.ui import make_filters
+    from qa.app.ui import make_filters
 
     assert make_filters([], "", None) is None
     assert make_filters(["a.txt"], "2020-01-01", "2020-12-31").date_to == "2020-12-31"

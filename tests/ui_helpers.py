@@ -1,4 +1,4 @@
-"""Start `app.py` once per test run for the UI tests (browser and concurrency).
+"""Start `qa serve` once per test run for the UI tests (browser and concurrency).
 
 The app runs as a subprocess, exactly as a user starts it, with the real corpus,
 the real embedding model and a temporary vectorstore; it is stopped when the
@@ -55,7 +55,7 @@ def app_url() -> str:
     """URL of the running app; starts it on first use (about 30 s with a warm model cache)."""
     if "url" in _server:
         if _server["process"].poll() is not None:
-            raise RuntimeError("app.py has exited:\n" + _log_tail(_server["log_path"]))
+            raise RuntimeError("qa serve has exited:\n" + _log_tail(_server["log_path"]))
         return _server["url"]
     ARTIFACTS.mkdir(exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="qa-ui-test-"))
@@ -67,7 +67,8 @@ def app_url() -> str:
     env.pop("QA_HOST", None)
     log_path = ARTIFACTS / "ui-server.log"
     log = open(log_path, "w", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, str(REPO / "app.py")], cwd=REPO, env=env,
+    qa = Path(sys.executable).parent / "qa"  # the console script, as users start it
+    process = subprocess.Popen([str(qa), "serve"], cwd=REPO, env=env,
                                stdout=log, stderr=subprocess.STDOUT)
     _server.update(process=process, log=log, log_path=log_path, tmp=tmp)
     atexit.register(_stop)
@@ -75,7 +76,7 @@ def app_url() -> str:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"app.py exited with {process.returncode}:\n" + _log_tail(log_path))
+            raise RuntimeError(f"qa serve exited with {process.returncode}:\n" + _log_tail(log_path))
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 if response.status == 200:
@@ -84,4 +85,4 @@ def app_url() -> str:
         except OSError:
             pass
         time.sleep(1)
-    raise RuntimeError(f"app.py did not answer on {url} within {START_TIMEOUT_S} s:\n" + _log_tail(log_path))
+    raise RuntimeError(f"qa serve did not answer on {url} within {START_TIMEOUT_S} s:\n" + _log_tail(log_path))

@@ -31,9 +31,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from qa.citations import build_citations, render_answer
+from qa.answer.citations import build_citations, render_answer
 from qa.records import Answer, Hit, Sentence
-from qa.text import analyze, words
+from qa.language import analyze, words
 
 ABSTAIN_TEXT = "Dazu enthalten die Artikel keine Angaben."
 EVIDENCE_THRESHOLD = 0.35
@@ -435,7 +435,7 @@ def _quoted_candidates(sentence: str, tokens, classes, asked: list[int], kind: s
 
 def _token_classes(tokens, question_words: set[str], question_stems: set[str]) -> list[str]:
     """Q: a word the question contains; S: a stopword; C: another word; P: punctuation."""
-    from qa.text import stopwords
+    from qa.language import stopwords
 
     stop, classes = stopwords(), []
     for _, _, token in tokens:

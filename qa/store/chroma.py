@@ -1,4 +1,4 @@
-"""Chroma storage: chunks with their vectors, and one record per ingested file.
+"""The Chroma store (local folder or server): chunks with vectors, and one record per file.
 
 Two collections:
 - `<name>` holds chunks (cosine space). Its metadata is the manifest: format
@@ -7,54 +7,28 @@ Two collections:
   chunks are live. Writing that record is the commit point of a file, so a
   killed ingest never serves half a file: chunks whose hash is not the
   committed one are ignored by readers and removed by the next ingest.
+  (Chroma wants a vector per row: file records carry a constant 2-d one.)
 
-Local folder (PersistentClient) or a Chroma server (HttpClient): same code.
+Everything Chroma-specific lives here: the client (PersistentClient or HttpClient), the
+translation of `Filters` into Chroma's `where` language, the encoding of dates as YYYYMMDD
+numbers in chunk metadata, and the recovery of a damaged local folder on rebuild.
 """
 from __future__ import annotations
 
 import functools
 import json
 import logging
-from dataclasses import dataclass
 
 import numpy as np
 
 from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError, ServerUnavailableError
-from qa.records import Chunk, Sentence
+from qa.records import Chunk, Filters, Sentence, date_span
+from qa.store import FORMAT_VERSION, FileRecord
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
 PAGE = 2000  # rows per Chroma request when reading or writing in bulk
-
-
-@dataclass(frozen=True)
-class FileRecord:
-    source: str
-    content_hash: str  # sha256 of the file's bytes
-    version: str  # hash of content and chunk settings; the live chunks carry it
-    chunks: int
-    title: str | None = None
-    publisher: str | None = None
-    date: str | None = None
-    size: int = -1  # file size and modification time when it was read: an unchanged
-    mtime_ns: int = -1  # stat lets the next scan skip hashing (-1: always hash)
-    skipped: str = ""  # German reason when the file could not be used (then chunks == 0)
-
-
-def date_range(date: str | None) -> tuple[int, int]:
-    """The days an ISO date (possibly partial) covers, as YYYYMMDD numbers; (0, 0) for none.
-
-    '2020-02-14' -> (20200214, 20200214), '2020-02' -> (20200200, 20200299), '2020' -> (20200000, 20209999)."""
-    if not date:
-        return 0, 0
-    digits = [int(p) for p in date.split("-")[:3] if p.isdigit()]
-    if not digits:
-        return 0, 0
-    low = digits[0] * 10000 + (digits[1] * 100 if len(digits) > 1 else 0) + (digits[2] if len(digits) > 2 else 0)
-    high = low + (0 if len(digits) > 2 else 99 if len(digits) == 2 else 9999)
-    return low, high
 
 
 def remove_local_index(settings: Settings) -> None:
@@ -165,8 +139,25 @@ def guarded(method):
     return wrapper
 
 
-class ChunkStore:
-    """The chunk and file collections of one index."""
+class ChromaStore:
+    """The chunk and file collections of one index (implements `qa.store.Store`)."""
+
+    @classmethod
+    def open(cls, settings: Settings, embedder, create: bool = False, rebuild: bool = False) -> "ChromaStore":
+        """Open the index; `create` makes it when missing; `rebuild` empties it, and a damaged
+        local folder is deleted and made anew (never a folder that is not Chroma's)."""
+        try:
+            store = cls(settings, embedder, create=create or rebuild, check=not rebuild)
+        except IndexCorruptError:
+            if not rebuild or settings.server_mode:
+                raise
+            logger.warning("Der Index in %s ist beschädigt und wird für den Neuaufbau entfernt.",
+                           settings.vectorstore_dir)
+            remove_local_index(settings)
+            store = cls(settings, embedder, create=True)
+        if rebuild:
+            store.drop()
+        return store
 
     def __init__(self, settings: Settings, embedder, create: bool = False, check: bool = True) -> None:
         """Open the index; `create` makes it when missing; `check=False` skips the model check
@@ -245,16 +236,13 @@ class ChunkStore:
     # -- file records (commit points) ----------------------------------------
     @guarded
     def file_records(self) -> dict[str, FileRecord]:
-        records = {}
-        for ids, metas in self._pages(self.files, ["metadatas"]):
-            for source, meta in zip(ids, metas):
-                records[source] = FileRecord(
-                    source=source, content_hash=meta["hash"], version=meta["version"],
-                    chunks=int(meta.get("chunks", 0)), title=meta.get("title") or None,
-                    publisher=meta.get("publisher") or None, date=meta.get("date") or None,
-                    size=int(meta.get("size", -1)), mtime_ns=int(meta.get("mtime_ns", -1)),
-                    skipped=meta.get("skipped", ""))
-        return records
+        return {source: file_record_from_row(source, meta)
+                for ids, metas in self._pages(self.files, ["metadatas"]) for source, meta in zip(ids, metas)}
+
+    @guarded
+    def file_record(self, source: str) -> FileRecord | None:
+        found = self.files.get(ids=[source], include=["metadatas"])
+        return file_record_from_row(source, found["metadatas"][0]) if found["ids"] else None
 
     @guarded
     def commit_files(self, records: list[FileRecord]) -> None:
@@ -300,13 +288,13 @@ class ChunkStore:
                 for cid, doc, meta in zip(ids, docs, metas)]
 
     @guarded
-    def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[Chunk, str, float]]:
-        """Nearest chunks: (chunk, its file version, cosine similarity)."""
+    def query(self, vector: np.ndarray, n: int, filters: Filters | None = None) -> list[tuple[Chunk, str, float]]:
+        """Nearest chunks that pass the filters: (chunk, its file version, cosine similarity)."""
         count = self.chunks.count()
         if count == 0:
             return []
         result = self.chunks.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
-                                   n_results=min(n, count), where=where,
+                                   n_results=min(n, count), where=chroma_where(filters),
                                    include=["documents", "metadatas", "distances"])
         rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])
         return [(chunk_from_row(cid, doc, meta), meta["version"], 1.0 - float(dist))
@@ -326,19 +314,36 @@ class ChunkStore:
             offset += len(page["ids"])
 
 
+def chroma_where(filters: Filters | None) -> dict | None:
+    """`Filters` in Chroma's filter language (dates compared as YYYYMMDD numbers)."""
+    if filters is None or not filters.active:
+        return None
+    clauses = []
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}})
+    if filters.dated:
+        low, high = filters.bounds()
+        clauses += [{"date_num": {"$gt": 0}}, {"date_end": {"$gte": low}}, {"date_num": {"$lte": high}}]
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
 def chunk_metadata(chunk: Chunk, version: str) -> dict:
-    spans, pos = [], 0
-    for s in chunk.sentences:
-        rel = chunk.text.index(s.text, pos)
-        spans.append([rel, rel + len(s.text), s.start])
-        pos = rel + len(s.text)
-    low, high = date_range(chunk.date)
+    spans = [[rel, rel + len(s.text), s.start] for rel, s in zip(chunk.sentence_positions(), chunk.sentences)]
+    low, high = date_span(chunk.date)
     return {
         "source": chunk.source, "version": version, "position": chunk.position,
         "start": chunk.start, "end": chunk.end, "sentences": json.dumps(spans),
         "title": chunk.title or "", "publisher": chunk.publisher or "", "date": chunk.date or "",
         "date_num": low, "date_end": high,
     }
+
+
+def file_record_from_row(source: str, meta: dict) -> FileRecord:
+    return FileRecord(source=source, content_hash=meta["hash"], version=meta["version"],
+                      chunks=int(meta.get("chunks", 0)), title=meta.get("title") or None,
+                      publisher=meta.get("publisher") or None, date=meta.get("date") or None,
+                      size=int(meta.get("size", -1)), mtime_ns=int(meta.get("mtime_ns", -1)),
+                      skipped=meta.get("skipped", ""))
 
 
 def chunk_from_row(cid: str, text: str, meta: dict) -> Chunk:

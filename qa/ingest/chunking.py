@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from qa.language import month_pattern
 from qa.records import Article, Chunk, Sentence
 
 
@@ -32,7 +33,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
 
 
 _ORDINAL_END = re.compile(r"\b\d{1,2}\.$")
-_MONTH_START = re.compile(r"^(Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b")
+_MONTH_START = re.compile(rf"^{month_pattern()}\b")
 
 
 def _merge_fragments(sentences: list[Sentence], text: str, offset: int) -> list[Sentence]:

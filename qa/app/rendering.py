@@ -11,19 +11,16 @@ import re
 from typing import Sequence
 from urllib.parse import quote
 
-from qa.citations import MARKER, describe
+from qa.answer import label as answerer_label
+from qa.answer.citations import MARKER, describe
 from qa.config import Settings
-from qa.index import FileRecord
 from qa.records import Answer, Article, Filters
+from qa.store import FileRecord
 
 TITLE = "Nachrichten-Fragen"
-ANSWERERS = {"extractive": "Extraktiv", "llm": "Lokales Sprachmodell",
-             "auto": "Lokales Sprachmodell, sonst extraktiv"}
 SNIPPET_CHARS = 280
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~$!&])")
 _MD_LINE_START = re.compile(r"^([ \t]*)(\d*)([-+=.)])", re.MULTILINE)  # list items, headings
-
-
 
 
 def md_escape(text: str, at_line_start: bool = True) -> str:
@@ -59,7 +56,7 @@ def answer_markdown_for_chat(answer: Answer, index: int) -> str:
                      else md_escape(match.group(0)))
         last = match.end()
     parts.append(md_escape(answer.text[last:], last == 0 or answer.text[last - 1] == "\n"))
-    label = ANSWERERS.get(answer.answerer, answer.answerer)
+    label = answerer_label(answer.answerer)
     meta = (f"{label} · keine passende Stelle gefunden" if answer.abstained
             else f"{label} · {_plural(len(answer.citations), 'Quelle', 'Quellen')}")
     return "".join(parts) + f"\n\n*{meta}*"
@@ -72,13 +69,13 @@ def answer_markdown(question: str, answer: Answer) -> str:
         lines += ["", "**Quellen:**", ""]
         lines += [f"- [{c.number}] {describe(c)}: „{c.quote}“ (Zeichen {c.start}–{c.end})"
                   for c in answer.citations]
-    lines += ["", f"*Antwortverfahren: {ANSWERERS.get(answer.answerer, answer.answerer)}*"]
+    lines += ["", f"*Antwortverfahren: {answerer_label(answer.answerer)}*"]
     return "\n".join(lines)
 
 
 def status_html(answer: Answer, filters: Filters | None = None) -> str:
     """Badges under the chat: abstention or number of sources, answerer, latency."""
-    label = html.escape(ANSWERERS.get(answer.answerer, answer.answerer))
+    label = html.escape(answerer_label(answer.answerer))
     if answer.abstained:
         main = "<span class='qa-badge qa-abstain'>Keine Angaben in den Artikeln</span>"
     else:
@@ -172,7 +169,7 @@ def corpus_html(records: Sequence[FileRecord]) -> str:
 
 def header_html(settings: Settings, records: Sequence[FileRecord] | None = None) -> str:
     count = "" if records is None else f"{_plural(len(records), 'Artikel', 'Artikel')} im Korpus · "
-    answerer = html.escape(ANSWERERS.get(settings.answerer, settings.answerer))
+    answerer = html.escape(answerer_label(settings.answerer))
     return (f"<header class='qa-header'><div><h1>{TITLE}</h1>"
             "<p>Fragen Sie die Artikel im Korpus – jede Antwort belegt ihre Aussagen mit Zitaten.</p></div>"
             f"<div class='qa-header-meta'>{count}Antwortverfahren: <strong>{answerer}</strong></div></header>")

@@ -1,16 +1,18 @@
 """Verification of generated answers, with hand-written model outputs.
 
-A scripted backend stands in for the model in these unit tests only; the real llama.cpp
-path runs in tests/test_generation_llm.py.
+A scripted backend (and a scripted reader for the evidence) stand in for the models in these
+unit tests only; the real llama.cpp path runs in tests/test_generation_llm.py.
 """
 import pytest
 
-from qa.answering import ABSTAIN_TEXT, ExtractiveAnswerer, ScoredSentence
-from qa.chunking import chunk_article
-from qa.corpus import parse_text
-from qa.generation import GenerativeAnswerer, Passage, build_messages, support, verify
-from qa.records import Answer, Hit
-from qa.text import analyze
+from qa.answer import ABSTAIN_TEXT, final
+from qa.answer.extractive import Calibration, Evidence, ReaderAnswerer
+from qa.answer.generative import GenerativeAnswerer, Passage, build_messages, support, verify
+from qa.config import Settings
+from qa.ingest.chunking import chunk_article
+from qa.ingest.corpus import parse_text
+from qa.reader.model import Reading, Span
+from qa.records import Answer, Hit, Sentence
 
 TEXT = """Nato setzt Ausbildung fort
 
@@ -29,7 +31,7 @@ def hits():
 @pytest.fixture
 def passages(hits):
     sentences = [(h, s) for h in hits for s in h.chunk.sentences if s.text.endswith(".")]
-    return [Passage(i + 1, ScoredSentence(s, h, 1.0, 1.0, None)) for i, (h, s) in enumerate(sentences)]
+    return [Passage(i + 1, Evidence(h, (s,), s, 0.9)) for i, (h, s) in enumerate(sentences)]
 
 
 def test_correct_answer_is_kept_and_renumbered(passages):
@@ -94,13 +96,40 @@ class ScriptedBackend:
             yield word + " "
 
 
-def idf(term, known=set(analyze(TEXT))):
-    return 1.0 if term in known else 3.0
+ANSWERS = {  # question -> (answer span, reader score); the scripted reader finds it where it stands
+    "Wer ist der neue EU-Außenbeauftragte?": ("Josep Borrell", 6.0),
+    "Wie viele Soldaten umfasst die Mission der Nato-Verteidigungsminister bisher?": ("rund 500", 6.0),
+    "Seit wann läuft der aktuelle Irak-Einsatz der NATO?": ("Oktober 2018", 6.0),
+}
+
+
+class ScriptedReader:
+    """The span of ANSWERS[question] wherever it occurs (score as given), the first sentence of
+    every other passage with a low score; no-answer score 0."""
+
+    def read(self, question, passages, top=20):
+        answer, score = ANSWERS.get(question, (None, 0.0))
+        spans = []
+        for i, text in enumerate(passages):
+            if answer and answer in text:
+                spans.append(Span(i, text.index(answer), text.index(answer) + len(answer), score))
+            else:
+                spans.append(Span(i, 0, min(len(text), 10), -3.0))
+        return Reading(tuple(sorted(spans, key=lambda s: -s.score)), tuple(0.0 for _ in passages))
+
+
+def extractive():
+    return ReaderAnswerer(ScriptedReader(), Settings(),
+                          Calibration(a=1.0, b=0.0, c=0.0, answer_threshold=0.5, headline_threshold=0.9))
+
+
+def generative(backend):
+    return GenerativeAnswerer(backend, extractive(), Settings())
 
 
 def test_streams_then_verified_answer(hits):
     backend = ScriptedBackend("Der neue EU-Außenbeauftragte ist Josep Borrell [1].")
-    answerer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf))
+    answerer = generative(backend)
     events = list(answerer.stream("Wer ist der neue EU-Außenbeauftragte?", hits))
     assert len([e for e in events if isinstance(e, str)]) > 3  # token by token
     answer = events[-1]
@@ -111,15 +140,15 @@ def test_streams_then_verified_answer(hits):
 
 def test_weak_evidence_abstains_without_calling_the_model(hits):
     backend = ScriptedBackend("Olaf Scholz [1].")
-    answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer("Wer gewann die Bundestagswahl 2021?", hits)
+    answer = final(generative(backend).stream("Wer gewann die Bundestagswahl 2021?", hits))
     assert answer.abstained and backend.calls == 0
     assert answer.notes == ("Zu wenig Belege in den Artikeln: das Sprachmodell wurde nicht gefragt.",)
 
 
 def test_unsupported_model_answer_falls_back_to_extractive(hits):
     backend = ScriptedBackend("Die Mission wird von General Müller geleitet [1].")
-    answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer(
-        "Wie viele Soldaten umfasst die Mission der Nato-Verteidigungsminister bisher?", hits)
+    answer = final(generative(backend).stream(
+        "Wie viele Soldaten umfasst die Mission der Nato-Verteidigungsminister bisher?", hits))
     assert backend.calls == 1
     assert answer.answerer == "extractive" and "rund 500" in answer.text
     assert any("nicht belegt" in n for n in answer.notes)
@@ -127,7 +156,7 @@ def test_unsupported_model_answer_falls_back_to_extractive(hits):
 
 def test_model_abstaining_despite_evidence_gives_the_extractive_answer(hits):
     backend = ScriptedBackend("Dazu enthalten die Artikel keine Angaben.")
-    answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer("Seit wann läuft der aktuelle Irak-Einsatz der NATO?", hits)
+    answer = final(generative(backend).stream("Seit wann läuft der aktuelle Irak-Einsatz der NATO?", hits))
     assert backend.calls == 1 and not answer.abstained
     assert answer.answerer == "extractive" and "Oktober 2018" in answer.text
 
@@ -135,7 +164,7 @@ def test_model_abstaining_despite_evidence_gives_the_extractive_answer(hits):
 def test_supported_but_irrelevant_citation_falls_back(hits):
     # true to passage [3] (the soldiers; passages are numbered by evidence), but irrelevant here
     backend = ScriptedBackend("Die Nato-Verteidigungsminister wollen die Mission mit rund 500 Soldaten ausbauen [3].")
-    answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer("Wer ist der neue EU-Außenbeauftragte?", hits)
+    answer = final(generative(backend).stream("Wer ist der neue EU-Außenbeauftragte?", hits))
     assert answer.answerer == "extractive" and "Borrell" in answer.text
     assert any("weniger passende Stelle" in n for n in answer.notes)
 
@@ -143,7 +172,7 @@ def test_supported_but_irrelevant_citation_falls_back(hits):
 def test_a_different_fact_than_the_evidence_span_falls_back(hits):
     # supported words, wrong number: "500" is in the passage, the model says it differently
     backend = ScriptedBackend("Die Nato-Verteidigungsminister wollen die Mission ausbauen [1].")
-    answer = GenerativeAnswerer(backend, ExtractiveAnswerer(idf)).answer(
-        "Wie viele Soldaten umfasst die Mission der Nato-Verteidigungsminister bisher?", hits)
+    answer = final(generative(backend).stream(
+        "Wie viele Soldaten umfasst die Mission der Nato-Verteidigungsminister bisher?", hits))
     assert answer.answerer == "extractive" and answer.short_answer == "rund 500"
     assert any("rund 500" in n for n in answer.notes)

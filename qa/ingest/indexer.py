@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from qa.chunking import chunk_article
+from qa.ingest.chunking import chunk_article
 from qa.config import Settings
-from qa.corpus import file_hash, iter_corpus_files, read_article, source_name
-from qa.errors import CorpusError, IndexCorruptError
-from qa.index import FORMAT_VERSION, ChunkStore, FileRecord, remove_local_index
+from qa.ingest.corpus import file_hash, iter_corpus_files, read_article, source_name
+from qa.errors import CorpusError
+from qa.store import FORMAT_VERSION, FileRecord, Store, open_store
 from qa.records import Article, Chunk
 
 logger = logging.getLogger(__name__)
@@ -56,22 +56,15 @@ def file_version(content_hash: str, settings: Settings) -> str:
     return hashlib.sha256(signature.encode()).hexdigest()[:16]
 
 
-def ingest(settings: Settings, embedder, store: ChunkStore | None = None, rebuild: bool = False,
+def ingest(settings: Settings, embedder, store: Store | None = None, rebuild: bool = False,
            progress: bool | None = None) -> IngestReport:
     """Bring the index in line with the corpus folder."""
     started = time.perf_counter()
     report = IngestReport()
     files = iter_corpus_files(settings.corpus_dir)
     if store is None:
-        try:
-            store = ChunkStore(settings, embedder, create=True, check=not rebuild)
-        except IndexCorruptError:
-            if not (rebuild and not settings.server_mode):
-                raise
-            logger.warning("Der Index in %s ist beschädigt und wird für den Neuaufbau entfernt.", settings.vectorstore_dir)
-            remove_local_index(settings)
-            store = ChunkStore(settings, embedder, create=True)
-    if rebuild:
+        store = open_store(settings, embedder, create=True, rebuild=rebuild)
+    elif rebuild:
         store.drop()
     committed = store.file_records()
     present = scan_corpus(settings, files, committed)
@@ -171,7 +164,7 @@ def stable_stat(found: CorpusFile) -> tuple[int, int]:
     return found.size, found.mtime_ns
 
 
-def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Settings, embedder, store: ChunkStore,
+def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Settings, embedder, store: Store,
                      committed: dict[str, FileRecord], progress: bool | None) -> int:
     """Chunk, embed in batches spanning files, store, then commit each finished file."""
     batch_target = settings.embedding_batch_size * 8

@@ -23,7 +23,7 @@ import logging
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -116,30 +116,28 @@ def evaluate_squad(settings: Settings, dataset: SquadSet, limit: int | None = No
     """Index the set's paragraphs in a temporary folder, ask its questions, return every figure.
 
     The result holds the run's facts (`dataset`, `index`, `settings`), one row per question
-    (`rows`) and the summary figures (see `qa.evaluation.summarize_squad`)."""
+    (`rows`) and the summary figures (see `qa.eval.metrics.summarize_squad`)."""
     from tqdm import tqdm
 
-    from qa.embedding import load_embedder
-    from qa.evaluation import summarize_squad
+    from qa.embedding.embedder import load_embedder
+    from qa.eval.metrics import summarize_squad
     from qa.pipeline import Pipeline
 
     started = time.perf_counter()
     questions = spread(dataset.questions, limit)
     with tempfile.TemporaryDirectory(prefix="qa-squad-") as tmp:
         tmp = Path(tmp)
-        settings = replace(settings, corpus_dir=tmp / "corpus", vectorstore_dir=tmp / "index", chroma_host=None)
+        settings = settings.replace(corpus_dir=tmp / "corpus", vectorstore_dir=tmp / "index", chroma_host=None)
         write_corpus(dataset, settings.corpus_dir)
         load_started = time.perf_counter()
         embedder = QueryCache(load_embedder(settings))
         model_seconds = time.perf_counter() - load_started
         pipeline = Pipeline(settings, embedder=embedder)
         report = pipeline.ingest(progress=progress)
-        pipeline.warm_up()
-        answerer = pipeline.answerer_for()  # QA_ANSWERER; a language model is loaded before the clocks start
-        if answerer == "llm":
-            pipeline.generative()
+        pipeline.warm_up()  # QA_ANSWERER's models load before the clocks start
+        answerer = pipeline.answerer_name()
         retriever = pipeline.retriever
-        index = {"build_seconds": round(report.seconds, 2), "files": len(retriever.files),
+        index = {"build_seconds": round(report.seconds, 2), "files": len(pipeline.articles()),
                  "chunks": retriever.size, "skipped_files": [s for s, _ in report.skipped],
                  "model_load_seconds": round(model_seconds, 2)}
         variants: dict[str, Callable[[str], list[str]]] = {"product": _product_ranking(pipeline)}
@@ -161,28 +159,29 @@ def evaluate_squad(settings: Settings, dataset: SquadSet, limit: int | None = No
                      "top_k": settings.top_k, "candidates": settings.candidates, "rrf_k": settings.rrf_k,
                      "dense_weight": settings.dense_weight, "answerer": answerer},
         "index": index,
-        **summarize_squad(rows, list(variants)),
+        **summarize_squad(rows, list(variants),
+                          operating_point=pipeline.answerer("extractive").calibration.answer_threshold),
         "elapsed_seconds": round(time.perf_counter() - started, 1),
         "rows": rows,
     }
 
 
 def _product_ranking(pipeline) -> Callable[[str], list[str]]:
-    """The fused ranking to the depth the product fetches (`candidates`); its first `top_k`
-    hits are exactly what `Pipeline.ask` hands to the answerer."""
-    retriever, depth = pipeline.retriever, pipeline.settings.candidates
-    return lambda q: [hit.chunk.source for hit in retriever.search(q, k=depth)]
+    """The product's ranking (retrieval and reranking, `Pipeline.retrieve`) to the depth it fetches
+    (`candidates`); its first `top_k` hits are exactly what `Pipeline.ask` hands to the answerer."""
+    depth = pipeline.settings.candidates
+    return lambda q: [hit.chunk.source for hit in pipeline.retrieve(q, k=depth)]
 
 
 def _ask(pipeline, question: SquadQuestion, variants: dict[str, Callable[[str], list[str]]]) -> dict:
-    from qa.answering import question_type
-    from qa.evaluation import contains_answer, exact_match, f1_score, gold_rank, unique_sources
+    from qa.eval.metrics import contains_answer, exact_match, f1_score, gold_rank, question_kind, unique_sources
 
-    error = None
+    error, candidate = None, None
     try:
         answer = pipeline.ask(question.question)
         short, text, abstained, latency = answer.short_answer, answer.text, answer.abstained, answer.latency_ms
         cited = unique_sources(c.source for c in answer.citations)
+        candidate = best_candidate(pipeline, question.question, answer)
     except QuestionError as exc:  # an empty or overlong question in the file: counted, not fatal
         short, text, abstained, latency, cited, error = None, str(exc), True, 0.0, [], str(exc)
     ranks, top = {}, {}
@@ -192,13 +191,24 @@ def _ask(pipeline, question: SquadQuestion, variants: dict[str, Callable[[str], 
         top[name] = ranked[:5]
     return {
         "id": question.id, "question": question.question, "gold": list(question.answers),
-        "source": question.source, "kind": question_type(question.question).kind,
+        "source": question.source, "kind": question_kind(question.question),
         "short_answer": short, "answer": text, "abstained": abstained, "cited": cited,
         "latency_ms": round(latency, 1),
         "em": exact_match(short, question.answers), "f1": round(f1_score(short, question.answers), 4),
         "contains": contains_answer(text, question.answers), "cited_gold": question.source in cited,
         "ranks": ranks, "top": top["product"], "error": error,
+        "confidence": candidate[1] if candidate else None,
+        "candidate_f1": round(f1_score(candidate[0], question.answers), 4) if candidate else 0.0,
     }
+
+
+def best_candidate(pipeline, question: str, answer) -> tuple[str, float] | None:
+    """(short answer, confidence) the extractive reader would give, answered or not: for the
+    coverage/accuracy curve (an abstention is read again to learn its best candidate)."""
+    if not answer.abstained and answer.short_answer is not None and answer.confidence is not None:
+        return answer.short_answer, answer.confidence
+    evidence = pipeline.answerer("extractive").evidence(question, answer.hits)
+    return (evidence[0].span.text, evidence[0].confidence) if evidence else None
 
 
 def _langchain_ranking(dataset: SquadSet, settings: Settings, embedder, folder: Path):

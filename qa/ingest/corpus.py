@@ -17,6 +17,7 @@ from pathlib import Path
 
 from qa.config import SUPPORTED_SUFFIXES
 from qa.errors import CorpusError
+from qa.language import month_pattern, months
 from qa.records import Article
 
 logger = logging.getLogger(__name__)
@@ -49,11 +50,7 @@ _BOILERPLATE = re.compile(r"^\s*(?:" + "|".join(BOILERPLATE_LINES) + r")\s*$")
 _TRAILING_CREDIT = re.compile(r"\s*(?:Bild|Foto|Fotos): [^\n]{1,80}$")
 _LEADING_DATE_TAG = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\s*")
 
-MONTHS = {
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6,
-    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
-}
-_DATE_LONG = re.compile(r"^\s*(\d{1,2})\.\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\s*$", re.IGNORECASE)
+_DATE_LONG = re.compile(r"^\s*(\d{1,2})\.\s*(" + month_pattern() + r")\s+(\d{4})\s*$", re.IGNORECASE)
 _DATE_NUMERIC = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(\s*[-–]\s*\w+)?\s*$")
 _PUBLISHER_PATTERNS = [
     re.compile(r"Zu weiteren Angeboten (?:der|des) (?P<pub>.+?) springen"),
@@ -159,7 +156,7 @@ def parse_date_line(line: str) -> str | None:
     """ISO date of a line that is only a date: "14. Februar 2020", "04.06.2020 - Artikel"."""
     m = _DATE_LONG.match(line)
     if m:
-        return f"{int(m.group(3)):04d}-{MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
+        return f"{int(m.group(3)):04d}-{months()[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
     m = _DATE_NUMERIC.match(line)
     if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(1)) <= 31:
         return f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"

@@ -1,0 +1,208 @@
+"""The browser UI: a German chat over the corpus with clickable citations.
+
+`build_app(pipeline, settings)` returns the Gradio Blocks without launching
+them (tests mount or launch them themselves); `qa.app.serve` serves them on
+127.0.0.1 with analytics and share links off. Styles and the link bridge are
+files in `static/`; session state and form checks are `qa.app.forms`.
+
+How a citation click travels: the answer's markers are Markdown links
+`[1](#zitat-<exchange>-<number>)`. A capture-phase click listener, installed by
+the inspector's `js_on_load`, cancels the navigation and fires the inspector's
+`click` event with the link's fragment. Python resolves the fragment against the
+session's own answers (gr.State), so only the pipeline's citations, and through
+`Pipeline.article` only corpus files, can ever be shown. The inspector then
+re-renders with the cited span wrapped in <mark> and `watch` scrolls it into view.
+
+Not handled: editing or retrying earlier messages; several articles side by side.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported anywhere
+
+import gradio as gr  # noqa: E402
+
+from qa.answer import ANSWERERS  # noqa: E402
+from qa.app.forms import (Exchange, article_choices, chat_messages, history, make_filters,  # noqa: E402
+                          resolve_link, validate_form)
+from qa.app.rendering import (TITLE, answer_markdown, corpus_html, header_html, md_escape,  # noqa: E402
+                              sources_html, status_html)
+from qa.config import Settings  # noqa: E402
+from qa.errors import QAError  # noqa: E402
+from qa.pipeline import Pipeline, clean_question  # noqa: E402
+from qa.records import Answer  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+EXAMPLES = (
+    "Seit wann läuft der aktuelle Irak-Einsatz der NATO?",
+    "Wer ist der neue EU-Außenbeauftragte?",
+    "Wie viele Soldaten umfasst die Ausbildungsmission der Nato im Irak bisher?",
+)
+CONCURRENCY = 4  # questions answered at once; the pipeline is thread-safe, the CPU is the limit
+INSPECTOR_EMPTY = (
+    "<div class='qa-empty'><strong>Artikelansicht</strong><ul>"
+    "<li>Antworten stammen nur aus den Artikeln im Korpus; jede Aussage ist mit einer Quellenangabe "
+    "wie <span class='qa-chip'>[1]</span> belegt.</li>"
+    "<li>Ein Klick auf die Quellenangabe zeigt hier den Artikel mit der zitierten Stelle.</li>"
+    "<li><em>Quellen</em> listet die gefundenen Textstellen mit Rang und Score, <em>Korpus</em> alle Artikel.</li>"
+    "</ul></div>")
+SOURCES_EMPTY = "<div class='qa-empty'>Nach einer Frage stehen hier die gefundenen Textstellen.</div>"
+STATIC = Path(__file__).parent / "static"
+
+
+def notify(exc: Exception) -> None:
+    """A German toast instead of a traceback; messages are escaped (Gradio renders them as HTML).
+
+    gr.Warning rather than raising gr.Error: a raised error also paints every output
+    component with an error badge and blanks the chat (Gradio 6.31). Toast titles are
+    fixed English type names in 6.31 whatever `title` says; CSS shows German ones."""
+    if isinstance(exc, QAError):
+        message = str(exc)
+    else:
+        logger.error("Unerwarteter Fehler in der Oberfläche", exc_info=exc)
+        message = "Ein unerwarteter Fehler ist aufgetreten. Details stehen im Protokoll des Servers."
+    gr.Warning(html.escape(message), title="Fehler", duration=15)
+
+
+def _initial_choices(pipeline: Pipeline) -> list[tuple[str, str]]:
+    """Article choices when the app is built; each page load refreshes them."""
+    try:
+        return article_choices(pipeline.articles())
+    except QAError as exc:
+        logger.warning("Noch keine Artikelliste für den Filter: %s", exc)
+        return []
+
+
+# -- the app --------------------------------------------------------------------------------
+
+_BRIDGE_JS = (STATIC / "bridge.js").read_text(encoding="utf-8")
+
+
+def build_app(pipeline: Pipeline, settings: Settings) -> gr.Blocks:
+    """The Blocks of the UI (not launched). Per-session state lives in gr.State."""
+    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as app:
+        exchanges = gr.State(())  # tuple[Exchange, ...] of this browser session
+        header = gr.HTML(header_html(settings), js_on_load=None, elem_id="qa-header")
+        with gr.Row(equal_height=False, elem_id="qa-main"):
+            with gr.Column(scale=7, min_width=420):
+                chatbot = gr.Chatbot(
+                    label="Gespräch", show_label=False, height=540, elem_id="qa-chat", buttons=["copy"],
+                    latex_delimiters=[], feedback_options=None, layout="bubble",
+                    placeholder=("<div class='qa-welcome'><h3>Willkommen!</h3>Stellen Sie eine Frage zu den "
+                                 "Nachrichtenartikeln – oder beginnen Sie mit einem Beispiel.</div>"),
+                    examples=[{"text": q} for q in EXAMPLES])
+                with gr.Row(elem_id="qa-status-row"):
+                    status = gr.HTML("", js_on_load=None, elem_id="qa-status", scale=5)
+                    new_chat = gr.Button("Neues Gespräch", variant="secondary", size="sm", scale=0,
+                                         min_width=140, elem_id="qa-new")
+                with gr.Row(elem_id="qa-ask-row"):
+                    question = gr.Textbox(show_label=False, label="Frage", scale=8, lines=1, max_lines=4,
+                                          placeholder="Ihre Frage zu den Artikeln, z. B. „Wer ist der neue EU-Außenbeauftragte?“",
+                                          elem_id="qa-question", autofocus=True)
+                    send = gr.Button("Fragen", variant="primary", scale=1, min_width=100, elem_id="qa-send")
+                with gr.Accordion("Filter: Artikel und Zeitraum", open=False, elem_id="qa-filters"):
+                    sources_filter = gr.Dropdown(label="Nur in diesen Artikeln suchen", multiselect=True,
+                                                 choices=_initial_choices(pipeline),
+                                                 info="Leer lassen, um alle Artikel zu durchsuchen.")
+                    with gr.Row():
+                        date_from = gr.Textbox(label="Von (Datum)", placeholder="JJJJ-MM-TT", max_lines=1)
+                        date_to = gr.Textbox(label="Bis (Datum)", placeholder="JJJJ-MM-TT", max_lines=1)
+                    usable = [(spec.label, name) for name, spec in ANSWERERS.items() if spec.available(settings)]
+                    method = gr.Radio(usable, value=pipeline.answerer_name(), label="Antwortverfahren",
+                                      visible=len(usable) > 1, elem_id="qa-method",
+                                      info="Das Sprachmodell formuliert frei; jede Aussage wird gegen die "
+                                           "zitierte Stelle geprüft.")
+            with gr.Column(scale=5, min_width=360, elem_id="qa-side"):
+                with gr.Tabs(elem_id="qa-tabs") as tabs:
+                    with gr.Tab("Artikel", id="artikel"):
+                        inspector = gr.HTML(INSPECTOR_EMPTY, js_on_load=_BRIDGE_JS, elem_id="qa-inspector")
+                    with gr.Tab("Quellen", id="quellen"):
+                        sources = gr.HTML(SOURCES_EMPTY, js_on_load=None, elem_id="qa-sources")
+                    with gr.Tab("Als Markdown", id="markdown"):
+                        export = gr.Code("", language="markdown", label="Antwort mit Quellen (Markdown)",
+                                         interactive=False, wrap_lines=True, elem_id="qa-export")
+                    with gr.Tab("Korpus", id="korpus"):
+                        corpus = gr.HTML("", js_on_load=None, elem_id="qa-corpus")
+
+        def load():
+            try:
+                records = pipeline.articles()
+            except Exception as exc:
+                notify(exc)
+                return gr.skip(), gr.skip(), gr.skip()
+            return header_html(settings, records), gr.update(choices=article_choices(records)), corpus_html(records)
+
+        def check(frage, past, artikel, von, bis, verfahren=None):
+            """Runs before `ask`: a German message under the field at fault, no request."""
+            problems = validate_form(settings, frage, artikel, von, bis)
+            return [gr.validate(p is None, p or "") for p in (problems[0], None, *problems[1:], None)]
+
+        def ask(frage, past, artikel, von, bis, verfahren=None):
+            """Answer one question of this session, streaming; parameters are the API's names."""
+            try:
+                text = clean_question(frage, settings.max_question_chars)
+                filters = make_filters(artikel, von, bis)
+            except QAError as exc:
+                notify(exc)
+                return
+            yield {chatbot: chat_messages(past, (text, "*Suche in den Artikeln …*")), question: "",
+                   status: "<div class='qa-status'><span class='qa-muted'>Suche läuft …</span></div>"}
+            streamed, answer = "", None
+            try:
+                chosen = verfahren if verfahren in ANSWERERS else None
+                for event in pipeline.stream(text, history(past), filters, answerer=chosen):
+                    if isinstance(event, Answer):
+                        answer = event
+                    else:
+                        streamed += event
+                        yield {chatbot: chat_messages(past, (text, md_escape(streamed) + " ▍"))}
+                if answer is None:
+                    raise RuntimeError("Pipeline.stream ended without an Answer")
+            except Exception as exc:  # every failure becomes a German toast; the question is kept
+                notify(exc)
+                yield {chatbot: chat_messages(past), question: text, status: ""}
+                return
+            past = tuple(past) + (Exchange(text, answer),)
+            index = len(past) - 1
+            yield {exchanges: past, chatbot: chat_messages(past), status: status_html(answer, filters),
+                   sources: sources_html(answer, index), export: answer_markdown(text, answer)}
+
+        def open_link(past, evt: gr.EventData):
+            """Show what a clicked citation, passage or corpus entry refers to."""
+            try:
+                body, index = resolve_link(pipeline, past, str(evt._data.get("link", "")))
+            except Exception as exc:
+                notify(exc)
+                return {}
+            shown = {inspector: body, tabs: gr.Tabs(selected="artikel")}
+            if index is not None:
+                exchange = past[index]
+                shown.update({sources: sources_html(exchange.answer, index),
+                              export: answer_markdown(exchange.question, exchange.answer)})
+            return shown
+
+        def pick_example(evt: gr.SelectData):
+            return evt.value["text"]
+
+        def reset():
+            return {exchanges: (), chatbot: [], status: "", sources: SOURCES_EMPTY, export: "",
+                    inspector: INSPECTOR_EMPTY, question: ""}
+
+        ask_inputs = [question, exchanges, sources_filter, date_from, date_to, method]
+        ask_outputs = [exchanges, chatbot, question, status, sources, export]
+        app.load(load, outputs=[header, sources_filter, corpus], api_visibility="private", show_progress="hidden")
+        question.submit(ask, ask_inputs, ask_outputs, api_name="frage", validator=check)
+        send.click(ask, ask_inputs, ask_outputs, api_visibility="private", validator=check)
+        chatbot.example_select(pick_example, None, question, api_visibility="private").then(
+            ask, ask_inputs, ask_outputs, api_visibility="private")
+        inspector.click(open_link, [exchanges], [inspector, tabs, sources, export], api_visibility="private")
+        reset_outputs = [exchanges, chatbot, status, sources, export, inspector, question]
+        new_chat.click(reset, None, reset_outputs, api_visibility="private")
+        chatbot.clear(reset, None, reset_outputs, api_visibility="private")
+    app.queue(default_concurrency_limit=CONCURRENCY)
+    return app

@@ -1,0 +1,107 @@
+"""German language resources, in one place: words, stopwords, stems, months, weekdays, articles.
+
+Used by corpus reading (dates), chunking (dates split by the sentence splitter), keyword
+retrieval and answer checking (stems), and evaluation (articles dropped before EM/F1).
+
+Words are lower-cased, split at anything that is not a letter or digit (so "Irak-Einsatz"
+gives "irak" and "einsatz"), German stopwords are dropped (bm25s's list, extended with question
+words) and the rest are stemmed with the Snowball German stemmer (PyStemmer). Month and weekday
+names come from Babel's CLDR data (German and Austrian: "Jänner").
+"""
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+QUESTION_WORDS = frozenset({
+    "wer", "wen", "wem", "wessen", "was", "wann", "wo", "woher", "wohin", "warum", "weshalb",
+    "wieso", "wie", "welche", "welcher", "welches", "welchen", "welchem", "wieviel", "wieviele",
+    "viele", "vielen", "seit", "bis", "denn", "eigentlich", "und",
+})
+ARTICLES = frozenset("der die das den dem des ein eine einer eines einem einen".split())
+"""German definite and indefinite articles in every case."""
+_local = threading.local()
+
+
+@functools.lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_GERMAN
+
+    return frozenset(w.lower() for w in STOPWORDS_GERMAN) | QUESTION_WORDS
+
+
+def _stemmer():
+    # PyStemmer objects are not thread-safe: one per thread.
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import Stemmer
+
+        stemmer = _local.stemmer = Stemmer.Stemmer("german")
+    return stemmer
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace("\u00ad", "").lower()
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, no stemming, stopwords kept."""
+    return _WORD.findall(normalize(text))
+
+
+def analyze(text: str) -> list[str]:
+    """Stemmed content terms of a text, in order (duplicates kept)."""
+    stop = stopwords()
+    return _stemmer().stemWords([w for w in words(text) if w not in stop])
+
+
+def term_match(term: str, present: set[str]) -> float:
+    """1 for the same stem; 0.8 for an inflected or compound form ("soleimanis" ~ "soleimani",
+    "stadt" in "hauptstadt"); else 0."""
+    if term in present:
+        return 1.0
+    if len(term) < 4:
+        return 0.0
+    for other in present:
+        if len(other) >= 4 and (other.startswith(term) or term.startswith(other)) and min(len(term), len(other)) >= 5:
+            return 0.8
+        if len(term) >= 5 and len(other) > len(term) and other.endswith(term):
+            return 0.8
+    return 0.0
+
+
+@functools.lru_cache(maxsize=1)
+def months() -> dict[str, int]:
+    """German month names (lower case, "jänner" included) -> month number."""
+    from babel.dates import get_month_names
+
+    names = {}
+    for locale in ("de_DE", "de_AT"):
+        for number, name in get_month_names("wide", locale=locale).items():
+            names[name.lower()] = number
+    return names
+
+
+@functools.lru_cache(maxsize=1)
+def month_pattern() -> str:
+    """A regex alternation of the German month names, capitalised as written ("Januar|Jänner|…")."""
+    return "(?:" + "|".join(name.capitalize() for name in months()) + ")"
+
+
+@functools.lru_cache(maxsize=1)
+def weekdays() -> dict[str, int]:
+    """German weekday names (lower case) -> ISO weekday number (Monday 1 … Sunday 7)."""
+    from babel.dates import get_day_names
+
+    return {name.lower(): number + 1 for number, name in get_day_names("wide", locale="de_DE").items()}
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """German names of countries and territories (Babel's CLDR data)."""
+    from babel import Locale
+
+    return frozenset(Locale("de").territories.values())

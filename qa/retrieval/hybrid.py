@@ -1,0 +1,84 @@
+"""Question -> ranked Hits: dense search in the store plus BM25 over stemmed German terms,
+fused with weighted reciprocal rank fusion (RRF).
+
+Only chunks of committed file versions are served (see qa.store): the retriever reads the
+file records once when it opens and ignores chunks of any other version.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Sequence
+
+import numpy as np
+
+from qa.config import Settings
+from qa.records import Chunk, Filters, Hit, date_span
+from qa.retrieval.keyword import KeywordIndex
+from qa.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+def rrf_fuse(rankings: Sequence[Sequence[str]], k: int = 60,
+             weights: Sequence[float] | None = None) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion: sum of weight/(k + rank) over the rankings, best first."""
+    scores: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings)):
+        for rank, key in enumerate(ranking, start=1):
+            scores[key] = scores.get(key, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+class Retriever:
+    """Hybrid retrieval over one index."""
+
+    def __init__(self, settings: Settings, embedder, store: Store) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self._live = {source: record.version for source, record in store.file_records().items()}
+        chunks = [chunk for chunk, version in store.all_chunks() if self._live.get(chunk.source) == version]
+        self.keyword = KeywordIndex(chunks)
+        self._sources = np.array([c.source for c in chunks], dtype=object)
+        spans = [date_span(c.date) for c in chunks]
+        self._date_low = np.array([a for a, _ in spans], dtype=np.int64)
+        self._date_high = np.array([b for _, b in spans], dtype=np.int64)
+        logger.info("retriever ready: %d chunks from %d files", len(chunks), len(self._live))
+
+    @property
+    def size(self) -> int:
+        return len(self.keyword.chunks)
+
+    def dense(self, question: str, n: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
+        vector = self.embedder.embed_queries([question])[0]
+        rows = self.store.query(vector, n, filters)
+        return [(chunk, score) for chunk, version, score in rows if self._live.get(chunk.source) == version]
+
+    def keyword_search(self, question: str, n: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
+        return self.keyword.search(question, n, mask=self._mask(filters))
+
+    def search(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        """The fused ranking (best first)."""
+        k = k or self.settings.top_k
+        n = max(self.settings.candidates, k)
+        dense = self.dense(question, n, filters)
+        keyword = self.keyword_search(question, n, filters)
+        chunks = {c.id: c for c, _ in dense + keyword}
+        dense_scores = {c.id: s for c, s in dense}
+        keyword_scores = {c.id: s for c, s in keyword}
+        fused = rrf_fuse([[c.id for c, _ in dense], [c.id for c, _ in keyword]], self.settings.rrf_k,
+                         (self.settings.dense_weight, 1.0))
+        return [Hit(chunks[cid], score, rank, dense_scores.get(cid), keyword_scores.get(cid))
+                for rank, (cid, score) in enumerate(fused[:k], start=1)]
+
+    def _mask(self, filters: Filters | None) -> np.ndarray | None:
+        """1.0 for chunks the filters allow, else 0.0 (vectorised: no loop over the corpus)."""
+        if filters is None or not filters.active:
+            return None
+        keep = np.ones(len(self._sources), dtype=bool)
+        if filters.sources:
+            keep &= np.isin(self._sources, list(filters.sources))
+        if filters.dated:
+            low, high = filters.bounds()
+            keep &= (self._date_low > 0) & (self._date_high >= low) & (self._date_low <= high)
+        return keep.astype(np.float32)

@@ -1,0 +1,82 @@
+"""Where chunks and file records live: the `Store` protocol and the registry of implementations.
+
+A store keeps, for one index, the chunks with their vectors and one `FileRecord` per corpus
+file (the commit point of that file: only chunks of the recorded version are served). It speaks
+in our own records (`Chunk`, `FileRecord`, `Filters`); whatever a backend needs (a filter
+language, an encoding of dates, recovery of a damaged folder) stays inside its module.
+
+One implementation today: Chroma, as a local folder or a server (`qa.store.chroma`). Another
+backend is one module with a class that follows `Store`, plus one line in `STORES`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Protocol, Sequence
+
+import numpy as np
+
+from qa.records import Chunk, Filters
+
+FORMAT_VERSION = 2
+"""The layout of an index; a store built with another one must be rebuilt."""
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    source: str
+    content_hash: str  # sha256 of the file's bytes
+    version: str  # hash of content and chunk settings; the live chunks carry it
+    chunks: int
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    size: int = -1  # file size and modification time when it was read: an unchanged
+    mtime_ns: int = -1  # stat lets the next scan skip hashing (-1: always hash)
+    skipped: str = ""  # German reason when the file could not be used (then chunks == 0)
+
+
+class Store(Protocol):
+    """Chunks with vectors, and the file records that say which chunks are live."""
+
+    def file_records(self) -> dict[str, FileRecord]: ...
+
+    def file_record(self, source: str) -> FileRecord | None: ...
+
+    def commit_files(self, records: Sequence[FileRecord]) -> None:
+        """Mark these file versions live (after their chunks are stored)."""
+
+    def forget_file(self, source: str) -> None: ...
+
+    def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, versions: Sequence[str]) -> None: ...
+
+    def delete_chunks(self, source: str, keep_version: str | None = None) -> None:
+        """Remove a file's chunks, except those of `keep_version`."""
+
+    def all_chunks(self) -> list[tuple[Chunk, str]]:
+        """Every stored chunk with the file version it belongs to."""
+
+    def query(self, vector: np.ndarray, n: int, filters: Filters | None = None) -> list[tuple[Chunk, str, float]]:
+        """Nearest chunks that pass the filters: (chunk, file version, cosine similarity)."""
+
+    def count(self) -> int: ...
+
+    def drop(self) -> None:
+        """Delete everything (for a rebuild)."""
+
+
+def _chroma(settings, embedder, create: bool, rebuild: bool) -> Store:
+    from qa.store.chroma import ChromaStore
+
+    return ChromaStore.open(settings, embedder, create=create, rebuild=rebuild)
+
+
+STORES: dict[str, Callable[..., Store]] = {"chroma": _chroma}
+"""name -> factory(settings, embedder, create, rebuild)."""
+
+
+def open_store(settings, embedder, create: bool = False, rebuild: bool = False) -> Store:
+    """The store the settings name (`store`), opened for this embedder.
+
+    `create` makes an empty index when there is none; `rebuild` empties it (and recovers a
+    damaged one) so the ingest can start over."""
+    return STORES[settings.store](settings, embedder, create, rebuild)
