@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     port: int = 7860
     ui_user: str = "qa"
     ui_password: str | None = None
+    api_key: str | None = None  # bearer token of the API (qa serve, /v1/*); required off loopback
+    llm_parallel: int = 1  # generative answers computed at once (app and API); the rest wait
+    llm_waiting: int = 4  # generative answers that may wait for a slot; more are refused (busy)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
@@ -87,10 +90,13 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _check(self) -> "Settings":
         positive = ("embedding_batch_size", "chunk_size", "top_k", "candidates", "rrf_k", "max_question_chars",
-                    "chroma_port", "reader_passages", "llm_context", "llm_passages", "llm_max_tokens", "port")
+                    "chroma_port", "reader_passages", "llm_context", "llm_passages", "llm_max_tokens", "port",
+                    "llm_parallel")
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ValueError(f"Einstellung {name} muss größer als 0 sein, nicht {getattr(self, name)!r}.")
+        if self.llm_waiting < 0:
+            raise ValueError(f"Einstellung llm_waiting darf nicht negativ sein, nicht {self.llm_waiting!r}.")
         if not 0 <= self.dense_weight <= 100:
             raise ValueError(f"Einstellung dense_weight muss zwischen 0 und 100 liegen, nicht {self.dense_weight!r}.")
         if not 0 <= self.chunk_overlap < 5:

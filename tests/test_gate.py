@@ -1,0 +1,93 @@
+"""The bounded queue for slow answers (qa.app.gate): slots, order, refusal, release on errors."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from qa.app.gate import BusyError, Gate
+
+
+def test_fast_answerers_never_wait():
+    gate = Gate(parallel=1, waiting=0)
+    gate.acquire()
+    with gate.for_answerer("extractive"):  # does not block although the only slot is taken
+        pass
+    with pytest.raises(BusyError, match="ausgelastet"):
+        with gate.for_answerer("llm"):
+            pass
+
+
+def test_waiting_callers_are_served_in_arrival_order():
+    gate = Gate(parallel=1, waiting=3)
+    gate.acquire()
+    order: list[int] = []
+
+    def wait(number: int) -> None:
+        with gate.slot():
+            order.append(number)
+
+    threads = []
+    for number in range(3):
+        threads.append(threading.Thread(target=wait, args=(number,)))
+        threads[-1].start()
+        while gate.queued < number + 1:
+            time.sleep(0.01)
+    assert not gate.try_acquire()  # others are waiting: no jumping the line
+    gate.release()
+    for thread in threads:
+        thread.join(5)
+    assert order == [0, 1, 2] and gate.running == 0 and gate.queued == 0
+
+
+def test_a_full_line_is_refused_at_once():
+    gate = Gate(parallel=2, waiting=1)
+    gate.acquire()
+    gate.acquire()
+    waiter = threading.Thread(target=lambda: (gate.acquire(), gate.release()))
+    waiter.start()
+    while gate.queued < 1:
+        time.sleep(0.01)
+    started = time.perf_counter()
+    with pytest.raises(BusyError):
+        gate.acquire()
+    assert time.perf_counter() - started < 0.5
+    gate.release()
+    waiter.join(5)
+    assert gate.running == 1
+
+
+def test_a_wait_that_times_out_is_busy_and_leaves_the_line():
+    gate = Gate(parallel=1, waiting=1, timeout=0.2)
+    gate.acquire()
+    with pytest.raises(BusyError, match="zu lange"):
+        gate.acquire()
+    assert gate.queued == 0 and gate.running == 1
+
+
+def test_the_slot_is_freed_when_the_answer_fails():
+    gate = Gate(parallel=1, waiting=0)
+    with pytest.raises(RuntimeError):
+        with gate.slot():
+            raise RuntimeError("boom")
+    assert gate.try_acquire()
+
+
+def test_gated_stream_waits_then_answers():
+    from qa.app.gate import WAITING, gated_stream
+
+    class FakePipeline:
+        def answerer_name(self, requested):
+            return requested
+
+        def stream(self, question, history, filters, answerer):
+            yield f"{answerer}: {question}"
+
+    gate = Gate(parallel=1, waiting=1)
+    assert list(gated_stream(FakePipeline(), gate, "F?", [], None, "extractive")) == ["extractive: F?"]
+    gate.acquire()
+    events = gated_stream(FakePipeline(), gate, "F?", [], None, "llm")
+    assert next(events) is WAITING
+    threading.Timer(0.2, gate.release).start()
+    assert list(events) == ["llm: F?"] and gate.running == 0
