@@ -1,7 +1,7 @@
 """`qa` – Fragen zu den Artikeln im Korpus beantworten, mit Quellenangaben.
 
     qa ingest [PFAD]            Index aufbauen/aktualisieren
-    qa serve                    Weboberfläche starten (http://127.0.0.1:7860)
+    qa serve                    Weboberfläche und API starten (http://127.0.0.1:7860, /v1)
     qa ask "Frage"              eine Frage beantworten (--json: Batch-Datensatz)
     qa batch IN.jsonl --out OUT.jsonl
     qa eval GOLD.jsonl          Batch laufen lassen und bewerten
@@ -305,11 +305,14 @@ def calibrate_reader(ctx, weights_dir, data_path, held_out, seed, target):
 @click.option("--password", help="Passwort für die Anmeldung (QA_UI_PASSWORD); Benutzername: QA_UI_USER oder „qa“.")
 @click.pass_context
 def serve(ctx, host, port, password):
-    """Die Weboberfläche starten (baut oder aktualisiert zuerst den Index)."""
-    from qa.app.serve import auth_of, check_bind, launch
+    """Weboberfläche und API starten (baut oder aktualisiert zuerst den Index).
+
+    Die OpenAI-kompatible API liegt unter /v1 auf demselben Port; mit QA_API_KEY verlangt sie
+    diesen Schlüssel (außerhalb von 127.0.0.1 ist er Pflicht)."""
+    from qa.app.serve import check_serve, launch
 
     settings = ctx.obj = ctx.obj.with_(host=host, port=port, ui_password=password)
-    check_bind(settings.host, auth_of(settings))
+    check_serve(settings)
     pipeline = _pipeline(ctx)
     click.echo("Index wird geprüft …")
     report = pipeline.ensure_index(progress=True)
@@ -321,7 +324,8 @@ def serve(ctx, host, port, password):
     except OSError as exc:  # port taken, address not available
         raise GermanError(f"Die Oberfläche kann nicht auf {settings.host}:{settings.port} starten – ist der Port "
                           "belegt? Einen anderen mit --port oder QA_PORT wählen.") from exc
-    click.echo(f"Oberfläche: http://{settings.host}:{settings.port} (beenden mit Strg+C)")
+    click.echo(f"Oberfläche: http://{settings.host}:{settings.port} · API: http://{settings.host}:{settings.port}/v1"
+               f"{' (mit Schlüssel)' if settings.api_key else ''} (beenden mit Strg+C)")
     app.block_thread()
 
 

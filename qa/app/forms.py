@@ -129,3 +129,22 @@ def resolve_link(pipeline: Pipeline, past: Sequence[Exchange], link: str) -> tup
         raise QuestionError(f"Die Textstelle {number} gibt es zu dieser Antwort nicht.")
     caption = f"Gefundene Textstelle, Rang {number} zur Frage „{exchange.question}“"
     return article_html(pipeline.article(hit.chunk.source), hit.chunk.start, hit.chunk.end, caption), index
+
+
+def linked_passage(pipeline: Pipeline, params) -> str | None:
+    """Inspector HTML for a link into the app (the API's citation links), or None without one.
+
+    `?artikel=<file name>&von=<start>&bis=<end>` shows the article with source_text[start:end]
+    highlighted; like every other link it opens corpus files only, through `Pipeline.article`."""
+    source = params.get("artikel")
+    if not source:
+        return None
+    article = pipeline.article(source)
+    try:
+        start, end = int(params.get("von", "")), int(params.get("bis", ""))
+    except ValueError:
+        return article_html(article)
+    if not 0 <= start < end <= len(article.source_text):
+        return article_html(article, caption="Die verlinkte Stelle liegt nicht im Artikel; er wurde vielleicht "
+                                             "seit dem Einlesen geändert.")
+    return article_html(article, start, end, f"Zitierte Stelle (Zeichen {start}–{end})")

@@ -1,15 +1,27 @@
-"""`qa serve`: build or update the index, then serve the UI on 127.0.0.1 (no share link,
-analytics off). Off loopback a password is required (`QA_UI_PASSWORD`).
+"""`qa serve`: the UI and the API (qa.app.api) from one process on one port, 127.0.0.1 by default.
+
+The API's routes are added to a FastAPI app first, then the Gradio UI is mounted at "/"
+(`gr.mount_gradio_app`), and uvicorn serves the whole on a socket bound here, so a taken port is
+an OSError for the caller, not an exit. No share link, analytics off. Off loopback both a
+password for the UI (`QA_UI_PASSWORD`) and a key for the API (`QA_API_KEY`) are required.
+UI and API share one Pipeline and one Gate (qa.app.gate) for slow generative answers.
 """
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
+import socket
+import threading
+import time
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported anywhere
 
 import gradio as gr  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
 
+from qa.app.api import install_api  # noqa: E402
+from qa.app.gate import Gate  # noqa: E402
 from qa.app.ui import STATIC, build_app  # noqa: E402
 from qa.config import Settings  # noqa: E402
 from qa.errors import SettingsError  # noqa: E402
@@ -19,6 +31,10 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber", neutral_hue=
                        font=["Inter", "ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "sans-serif"],
                        font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"])
 CSS = (STATIC / "qa.css").read_text(encoding="utf-8")
+AUTH_MESSAGE = "Bitte melden Sie sich mit Benutzername und Passwort an."
+START_TIMEOUT_S = 120.0
+
+logger = logging.getLogger(__name__)
 
 
 def is_loopback(host: str) -> bool:
@@ -41,14 +57,86 @@ def check_bind(host: str, auth: tuple[str, str] | None) -> None:
                             "sonst könnte jeder im Netz die Oberfläche benutzen.")
 
 
-def launch(settings: Settings, *, pipeline: Pipeline | None = None, block: bool = True) -> gr.Blocks:
-    """Serve the UI on `settings.host:settings.port` (never a public share link).
+def check_api_bind(host: str, api_key: str | None) -> None:
+    """Off loopback the API needs a key; a SettingsError in German otherwise."""
+    if not is_loopback(host) and not api_key:
+        raise SettingsError(f"Für die Adresse {host} ist ein API-Schlüssel nötig (QA_API_KEY), "
+                            "sonst könnte jeder im Netz die API benutzen.")
+
+
+def check_serve(settings: Settings) -> None:
+    """The rules for serving UI and API on `settings.host` (password and key off loopback)."""
+    check_bind(settings.host, auth_of(settings))
+    check_api_bind(settings.host, settings.api_key)
+
+
+def build_server(settings: Settings, pipeline: Pipeline) -> FastAPI:
+    """One ASGI app: the API under /v1 and /health, the UI at "/"; one Gate for both."""
+    gate = Gate.from_settings(settings)
+    server = FastAPI(title="Nachrichten-Fragen", docs_url=None, redoc_url=None, openapi_url=None)
+    install_api(server, pipeline, settings, gate)
+    blocks = build_app(pipeline, settings, gate=gate)
+    server.state.ui = blocks  # closed first on shutdown: ends the UI's open event streams
+    return gr.mount_gradio_app(server, blocks, path="/", auth=auth_of(settings), auth_message=AUTH_MESSAGE,
+                               theme=THEME, css=CSS, footer_links=[], show_error=False, ssr_mode=False,
+                               mcp_server=False, server_name=settings.host, server_port=settings.port)
+
+
+class Server:
+    """uvicorn serving an ASGI app in a background thread, on a socket bound in the constructor."""
+
+    def __init__(self, app, host: str, port: int) -> None:
+        import uvicorn
+
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        self._socket = socket.socket(family, kind, proto)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            self._socket.bind(address)  # OSError: port taken, address not available
+        except OSError:
+            self._socket.close()
+            raise
+        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
+        self._server = uvicorn.Server(config)
+        self._ui = getattr(getattr(app, "state", None), "ui", None)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
+                                        name="qa-serve", daemon=True)
+        self.url = f"http://{host}:{port}/"
+
+    def start(self) -> "Server":
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.close()
+                raise OSError(f"the server on {self.url} did not start")
+            time.sleep(0.05)
+        return self
+
+    def block_thread(self) -> None:
+        """Wait until the server stops; Ctrl+C stops it."""
+        try:
+            while self._thread.is_alive():
+                self._thread.join(0.5)
+        except KeyboardInterrupt:
+            self.close()
+
+    def close(self) -> None:
+        if self._ui is not None:
+            self._ui.close(verbose=False)
+        self._server.should_exit = True
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout=15)
+        self._socket.close()
+
+
+def launch(settings: Settings, *, pipeline: Pipeline | None = None, block: bool = True) -> Server:
+    """Serve UI and API on `settings.host:settings.port` (never a public share link).
 
     With block=False the server runs in a background thread; call `.close()` on the result."""
-    auth = auth_of(settings)
-    check_bind(settings.host, auth)
-    app = build_app(pipeline or Pipeline(settings), settings)
-    app.launch(server_name=settings.host, server_port=settings.port, auth=auth, share=False,
-               prevent_thread_lock=not block, theme=THEME, css=CSS, footer_links=[], quiet=True,
-               show_error=False, auth_message="Bitte melden Sie sich mit Benutzername und Passwort an.")
-    return app
+    check_serve(settings)
+    server = Server(build_server(settings, pipeline or Pipeline(settings)), settings.host, settings.port).start()
+    logger.info("serving UI and API on %s", server.url)
+    if block:
+        server.block_thread()
+    return server

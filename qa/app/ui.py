@@ -27,8 +27,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import gradio as gr  # noqa: E402
 
 from qa.answer import ANSWERERS  # noqa: E402
-from qa.app.forms import (Exchange, article_choices, chat_messages, history, make_filters,  # noqa: E402
-                          resolve_link, validate_form)
+from qa.app.forms import (Exchange, article_choices, chat_messages, history, linked_passage,  # noqa: E402
+                          make_filters, resolve_link, validate_form)
+from qa.app.gate import WAITING, Gate, gated_stream  # noqa: E402
 from qa.app.rendering import (TITLE, answer_markdown, corpus_html, header_html, md_escape,  # noqa: E402
                               sources_html, status_html)
 from qa.config import Settings  # noqa: E402
@@ -43,7 +44,9 @@ EXAMPLES = (
     "Wer ist der neue EU-Außenbeauftragte?",
     "Wie viele Soldaten umfasst die Ausbildungsmission der Nato im Irak bisher?",
 )
-CONCURRENCY = 4  # questions answered at once; the pipeline is thread-safe, the CPU is the limit
+CONCURRENCY = 16  # questions in progress at once (all ask events share it); the pipeline is thread-safe
+# and extractive answers take milliseconds; slow generative answers also pass the Gate (qa.app.gate),
+# so that waiting for the language model never uses up the slots of extractive questions
 INSPECTOR_EMPTY = (
     "<div class='qa-empty'><strong>Artikelansicht</strong><ul>"
     "<li>Antworten stammen nur aus den Artikeln im Korpus; jede Aussage ist mit einer Quellenangabe "
@@ -83,8 +86,10 @@ def _initial_choices(pipeline: Pipeline) -> list[tuple[str, str]]:
 _BRIDGE_JS = (STATIC / "bridge.js").read_text(encoding="utf-8")
 
 
-def build_app(pipeline: Pipeline, settings: Settings) -> gr.Blocks:
-    """The Blocks of the UI (not launched). Per-session state lives in gr.State."""
+def build_app(pipeline: Pipeline, settings: Settings, gate: Gate | None = None) -> gr.Blocks:
+    """The Blocks of the UI (not launched). Per-session state lives in gr.State; `gate` limits
+    generative answers (shared with the API when both are served)."""
+    gate = gate or Gate.from_settings(settings)
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as app:
         exchanges = gr.State(())  # tuple[Exchange, ...] of this browser session
         header = gr.HTML(header_html(settings), js_on_load=None, elem_id="qa-header")
@@ -129,13 +134,19 @@ def build_app(pipeline: Pipeline, settings: Settings) -> gr.Blocks:
                     with gr.Tab("Korpus", id="korpus"):
                         corpus = gr.HTML("", js_on_load=None, elem_id="qa-corpus")
 
-        def load():
+        def load(request: gr.Request):
             try:
                 records = pipeline.articles()
             except Exception as exc:
                 notify(exc)
-                return gr.skip(), gr.skip(), gr.skip()
-            return header_html(settings, records), gr.update(choices=article_choices(records)), corpus_html(records)
+                return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            try:  # a link from the API: ?artikel=<file>&von=<start>&bis=<end>
+                linked = linked_passage(pipeline, request.query_params)
+            except Exception as exc:
+                notify(exc)
+                linked = None
+            return (header_html(settings, records), gr.update(choices=article_choices(records)), corpus_html(records),
+                    gr.skip() if linked is None else linked)
 
         def check(frage, past, artikel, von, bis, verfahren=None):
             """Runs before `ask`: a German message under the field at fault, no request."""
@@ -155,8 +166,11 @@ def build_app(pipeline: Pipeline, settings: Settings) -> gr.Blocks:
             streamed, answer = "", None
             try:
                 chosen = verfahren if verfahren in ANSWERERS else None
-                for event in pipeline.stream(text, history(past), filters, answerer=chosen):
-                    if isinstance(event, Answer):
+                for event in gated_stream(pipeline, gate, text, history(past), filters, chosen):
+                    if event is WAITING:
+                        yield {status: "<div class='qa-status'><span class='qa-muted'>Das Sprachmodell beantwortet "
+                                       "gerade andere Fragen – Ihre Frage wartet …</span></div>"}
+                    elif isinstance(event, Answer):
                         answer = event
                     else:
                         streamed += event
@@ -195,11 +209,13 @@ def build_app(pipeline: Pipeline, settings: Settings) -> gr.Blocks:
 
         ask_inputs = [question, exchanges, sources_filter, date_from, date_to, method]
         ask_outputs = [exchanges, chatbot, question, status, sources, export]
-        app.load(load, outputs=[header, sources_filter, corpus], api_visibility="private", show_progress="hidden")
-        question.submit(ask, ask_inputs, ask_outputs, api_name="frage", validator=check)
-        send.click(ask, ask_inputs, ask_outputs, api_visibility="private", validator=check)
+        app.load(load, outputs=[header, sources_filter, corpus, inspector], api_visibility="private",
+                 show_progress="hidden")
+        asking = {"concurrency_limit": CONCURRENCY, "concurrency_id": "frage"}
+        question.submit(ask, ask_inputs, ask_outputs, api_name="frage", validator=check, **asking)
+        send.click(ask, ask_inputs, ask_outputs, api_visibility="private", validator=check, **asking)
         chatbot.example_select(pick_example, None, question, api_visibility="private").then(
-            ask, ask_inputs, ask_outputs, api_visibility="private")
+            ask, ask_inputs, ask_outputs, api_visibility="private", **asking)
         inspector.click(open_link, [exchanges], [inspector, tabs, sources, export], api_visibility="private")
         reset_outputs = [exchanges, chatbot, status, sources, export, inspector, question]
         new_chat.click(reset, None, reset_outputs, api_visibility="private")

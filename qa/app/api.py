@@ -1,0 +1,241 @@
+"""The HTTP API of `qa serve`, next to the UI on the same port and the same Pipeline.
+
+    POST /v1/chat/completions  OpenAI's chat completions: the last user message is the question,
+                               earlier user/assistant messages the history; `model` picks the
+                               answerer (qa-extraktiv, qa-llm); `stream: true` sends SSE chunks and
+                               `data: [DONE]`; citations in the extra field `citations` and as a
+                               German "Quellen:" list at the end of the text (qa.app.openai_format)
+    GET  /v1/models            the models (answerers) this installation offers
+    POST /v1/ask               one `qa batch` record: {"id"?, "question", "history"?, "answerer"?,
+                               "sources"?, "date_from"?, "date_to"?} -> Answer.to_record()
+    GET  /health               {"status": "ok", ...}; 503 when the index cannot be read
+
+With `api_key` set (QA_API_KEY) every /v1 request needs `Authorization: Bearer <key>`. Every
+failure is a JSON error in OpenAI's shape with a German message: 400 bad request, 401 key,
+404 unknown model or endpoint, 413 body too large, 429 language model busy (qa.app.gate),
+503 index or server unavailable; an unexpected failure is logged and answered with a 500 that
+carries no traceback. Answers run in worker threads; generative ones pass the shared Gate.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from qa.answer import ANSWERERS, choices
+from qa.app import openai_format as fmt
+from qa.app.api_requests import AskRequest, ChatRequest, german_validation, question_and_history
+from qa.app.gate import BusyError, Gate
+from qa.config import Settings
+from qa.errors import QAError, QuestionError
+from qa.pipeline import Pipeline, clean_question
+from qa.records import Answer, Filters, Turn
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1_000_000
+_END = object()
+_ENDPOINTS = {"/v1/chat/completions": "POST", "/v1/ask": "POST", "/v1/models": "GET"}
+
+
+class ApiError(Exception):
+    """A request that gets an OpenAI-style error response."""
+
+    def __init__(self, status: int, message: str, type_: str = "invalid_request_error", code: str | None = None,
+                 param: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.body = status, fmt.error_body(message, type_, code, param)
+
+    def response(self) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
+        return JSONResponse(self.body, status_code=self.status, headers=headers)
+
+
+def api_error(exc: BaseException) -> ApiError:
+    """The API's view of any failure while answering (German message, no traceback)."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, QuestionError):
+        return ApiError(400, str(exc), code="invalid_request")
+    if isinstance(exc, BusyError):
+        return ApiError(429, str(exc), "rate_limit_error", "model_busy")
+    if isinstance(exc, QAError):
+        return ApiError(503, str(exc), "server_error", "service_unavailable")
+    logger.error("Unexpected error in the API", exc_info=exc)
+    return ApiError(500, "Ein unerwarteter Fehler ist aufgetreten. Details stehen im Protokoll des Servers.",
+                    "server_error", "internal_error")
+
+
+class Api:
+    def __init__(self, pipeline: Pipeline, settings: Settings, gate: Gate) -> None:
+        self.pipeline, self.settings, self.gate = pipeline, settings, gate
+        self.models = {spec.api_model: name for name, spec in ANSWERERS.items()
+                       if spec.api_model and spec.available(settings)}
+
+    # -- request checks ----------------------------------------------------------------------
+    def check_key(self, request: Request) -> None:
+        if not self.settings.api_key:
+            return
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip().encode(), self.settings.api_key.encode()):
+            raise ApiError(401, "Fehlender oder falscher API-Schlüssel. Bitte den Schlüssel (QA_API_KEY des Servers) "
+                                "als „Authorization: Bearer …“ senden.", code="invalid_api_key")
+
+    async def body(self, request: Request, model: type[BaseModel]):
+        self.check_key(request)
+        declared = request.headers.get("content-length", "")
+        too_large = declared.isdigit() and int(declared) > MAX_BODY_BYTES
+        raw = b"" if too_large else await request.body()
+        if too_large or len(raw) > MAX_BODY_BYTES:
+            raise ApiError(413, f"Die Anfrage ist zu groß (höchstens {MAX_BODY_BYTES // 1000:,} kB).".replace(",", "."),
+                           code="request_too_large")
+        try:
+            return model.model_validate(json.loads(raw))
+        except (ValueError, UnicodeDecodeError) as exc:
+            if isinstance(exc, ValidationError):
+                message, field = german_validation(exc.errors())
+                raise ApiError(400, message, param=field) from None
+            raise ApiError(400, "Der Inhalt der Anfrage ist kein gültiges JSON-Objekt.") from None
+
+    def answerer_for(self, model: str | None) -> str:
+        """The registry name for an OpenAI model name (none: the server's default answerer)."""
+        if model is None:
+            return self.pipeline.answerer_name()
+        if model not in self.models:
+            raise ApiError(404, f"Das Modell „{model}“ gibt es hier nicht. Verfügbar: {', '.join(self.models)}.",
+                           code="model_not_found", param="model")
+        return self.models[model]
+
+    def model_of(self, name: str) -> str:
+        return ANSWERERS[name].api_model if name in ANSWERERS else name
+
+    def check_sources(self, filters: Filters | None) -> None:
+        if filters and filters.sources:
+            known = self.pipeline.store.file_records()
+            unknown = [s for s in filters.sources if s not in known]
+            if unknown:
+                raise ApiError(400, f"Diese Artikel gibt es im Korpus nicht: {', '.join(unknown)}.", param="sources")
+
+    def answer(self, question: str, history, filters: Filters | None, name: str) -> Answer:
+        self.check_sources(filters)
+        with self.gate.for_answerer(name):
+            return self.pipeline.ask(question, history, filters, name)
+
+    # -- endpoints ---------------------------------------------------------------------------
+    async def chat(self, request: Request):
+        body: ChatRequest = await self.body(request, ChatRequest)
+        name = self.answerer_for(body.model)
+        question, history = question_and_history(body.messages)
+        question = clean_question(question, self.settings.max_question_chars)
+        filters = body.filters()
+        model, base = body.model or self.model_of(name), str(request.base_url)
+        if not body.stream:
+            answer = await run_in_threadpool(self.answer, question, history, filters, name)
+            return fmt.completion(answer, model, base)
+        return await self.stream(question, history, filters, name, model, base)
+
+    async def stream(self, question, history, filters, name, model, base) -> StreamingResponse:
+        """Start answering before the response starts, so that early failures get a status code."""
+        await run_in_threadpool(self.check_sources, filters)
+        slot = self.gate.for_answerer(name)
+        await run_in_threadpool(slot.__enter__)
+        events = self.pipeline.stream(question, history, filters, name)
+        try:
+            first = await run_in_threadpool(next, events, _END)
+        except BaseException:
+            events.close()
+            slot.__exit__(None, None, None)
+            raise
+        return StreamingResponse(self.sse(events, first, slot, fmt.ChunkWriter(model), base),
+                                 media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    async def sse(self, events, event, slot, writer: fmt.ChunkWriter, base: str):
+        streamed = ""
+        try:
+            yield writer.start()
+            while not isinstance(event, Answer):
+                if event is _END:
+                    raise RuntimeError("Pipeline.stream ended without an Answer")
+                streamed += event
+                yield writer.text(event)
+                event = await run_in_threadpool(next, events, _END)
+            yield writer.finish(event, streamed, base)
+            yield writer.done()
+        except Exception as exc:  # after the first byte only an error chunk can report it
+            yield writer.error(api_error(exc).body)
+            yield writer.done()
+        finally:  # also when the client goes away: stop generating, free the slot
+            events.close()
+            slot.__exit__(None, None, None)
+
+    async def ask(self, request: Request):
+        body: AskRequest = await self.body(request, AskRequest)
+        name = self.answerer_name(body.answerer)
+        question = clean_question(body.question, self.settings.max_question_chars)
+        history = [Turn(t.role, t.content) for t in body.history]
+        answer = await run_in_threadpool(self.answer, question, history, body.filters(), name)
+        return answer.to_record(body.id)
+
+    def answerer_name(self, requested: str | None) -> str:
+        """The registry name for /v1/ask's `answerer` (a registry name or "auto")."""
+        if requested is not None and requested not in choices():
+            raise ApiError(400, f"Das Antwortverfahren „{requested}“ gibt es nicht ({', '.join(choices())}).",
+                           param="answerer")
+        name = self.pipeline.answerer_name(requested)
+        if not ANSWERERS[name].available(self.settings):
+            raise ApiError(400, f"Das Antwortverfahren „{name}“ ist hier nicht installiert.", param="answerer")
+        return name
+
+    def list_models(self, request: Request):
+        self.check_key(request)
+        return fmt.model_list(list(self.models))
+
+    def health(self):
+        try:
+            articles = len(self.pipeline.articles())
+        except QAError as exc:
+            return JSONResponse({"status": "error", "message": str(exc)}, status_code=503)
+        return {"status": "ok", "articles": articles, "models": list(self.models)}
+
+    async def unknown(self, request: Request):
+        path = request.url.path.rstrip("/")
+        if path in _ENDPOINTS:
+            raise ApiError(405, f"{path} erwartet die Methode {_ENDPOINTS[path]}, nicht {request.method}.",
+                           code="method_not_allowed")
+        raise ApiError(404, f"Den Endpunkt {request.url.path} gibt es nicht. Vorhanden: "
+                            f"{', '.join(_ENDPOINTS)}, /health.", code="not_found")
+
+
+def guarded(handler):
+    """An endpoint whose every failure becomes an OpenAI-style JSON error."""
+    async def endpoint(request: Request):
+        try:
+            result = await handler(request)
+        except Exception as exc:
+            return api_error(exc).response()
+        return result if isinstance(result, (JSONResponse, StreamingResponse)) else JSONResponse(result)
+    return endpoint
+
+
+def install_api(app: FastAPI, pipeline: Pipeline, settings: Settings, gate: Gate) -> Api:
+    """Add the API's routes to `app` (before the UI is mounted at "/", which takes every other path)."""
+    api = Api(pipeline, settings, gate)
+    router = APIRouter()
+
+    async def models(request: Request):
+        return api.list_models(request)
+
+    router.add_api_route("/v1/chat/completions", guarded(api.chat), methods=["POST"])
+    router.add_api_route("/v1/ask", guarded(api.ask), methods=["POST"])
+    router.add_api_route("/v1/models", guarded(models), methods=["GET"])
+    router.add_api_route("/health", api.health, methods=["GET"])
+    router.add_api_route("/v1/{rest:path}", guarded(api.unknown),
+                         methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])
+    app.include_router(router)
+    return api
