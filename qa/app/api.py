@@ -23,9 +23,9 @@ import logging
 import secrets
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from qa.answer import ANSWERERS, choices
 from qa.app import openai_format as fmt
