@@ -97,9 +97,9 @@ def test_bad_files_are_skipped_and_the_rest_ingested(settings, fake_embedder):
     (settings.corpus_dir / "kaputt.txt").write_bytes(b"\x00\x01\x02binary\x00")
     (settings.corpus_dir / "leer.txt").write_text("", encoding="utf-8")
     report = ingest(settings, fake_embedder, progress=False)
-    assert len(report.added) == 6  # five articles and the empty file (no chunks)
-    assert [s for s, _ in report.skipped] == ["kaputt.txt"]
-    assert "keine Textdatei" in report.skipped[0][1]
+    assert len(report.added) == 5  # the empty file is refused with a warning, not an article
+    assert [s for s, _ in report.skipped] == ["kaputt.txt", "leer.txt"]
+    assert "keine Textdatei" in report.skipped[0][1] and "ist leer" in report.skipped[1][1]
 
 
 def test_refused_files_are_remembered_until_they_change(settings, fake_embedder, monkeypatch):

@@ -5,18 +5,22 @@ source text are article content, so every passage keeps its offsets in the
 original file. Plain-text and Markdown files are their own source text; for
 HTML the source text is the text trafilatura extracts from the page.
 
-Not handled: PDFs and office documents; boilerplate that is not line-shaped
-(we drop whole lines, or a credit at the end of a line, never words inside a sentence).
+Text files with a byte order mark are decoded by it (UTF-8, UTF-16, UTF-32); empty files
+and files without article text are refused with a German reason, like binary files.
+
+Not handled: PDFs and office documents; UTF-16/32 without a byte order mark; boilerplate that
+is not line-shaped (we drop whole lines, or a credit at the end of a line, never words inside
+a sentence).
 """
 from __future__ import annotations
 
-import hashlib
+import codecs
 import logging
 import re
 from pathlib import Path
 
-from qa.config import SUPPORTED_SUFFIXES
 from qa.errors import CorpusError
+from qa.ingest.files import file_hash, iter_corpus_files, read_corpus_file, source_name  # noqa: F401
 from qa.language import month_pattern, months
 from qa.records import Article
 
@@ -58,26 +62,22 @@ _PUBLISHER_PATTERNS = [
 ]
 
 
-def iter_corpus_files(corpus_dir: Path) -> list[Path]:
-    """Supported files directly or in sub-folders of the corpus, sorted by name."""
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"Der Korpusordner {corpus_dir} existiert nicht.")
-    files = [p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-             and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)]
-    return sorted(files, key=lambda p: p.relative_to(corpus_dir).as_posix())
-
-
-def source_name(path: Path, corpus_dir: Path) -> str:
-    """The name a file is known by: its path relative to the corpus folder."""
-    return path.relative_to(corpus_dir).as_posix()
-
-
-def file_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+# UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one.
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+                    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
+QUIET_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")  # English log lines about pages
 
 
 def decode(data: bytes, name: str) -> str:
-    """UTF-8 first; otherwise the encoding charset-normalizer finds; binary is refused."""
+    """A byte order mark decides (UTF-8/16/32); else UTF-8; else the encoding charset-normalizer
+    finds; binary is refused."""
+    for mark, codec, label in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise CorpusError(f"Die Datei {name} beginnt wie eine {label}-Datei, ist aber nicht gültig "
+                                  f"{label}-kodiert, und wird übersprungen.") from None
     if b"\x00" in data[:8192]:
         raise CorpusError(f"Die Datei {name} ist keine Textdatei und wird übersprungen.")
     try:
@@ -96,17 +96,17 @@ def decode(data: bytes, name: str) -> str:
 def read_article(path: Path, corpus_dir: Path) -> Article:
     """Read and clean one corpus file. Raises CorpusError when it cannot be read."""
     name = source_name(path, corpus_dir)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CorpusError(f"Die Datei {name} kann nicht gelesen werden ({exc.strerror}).") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise CorpusError(f"Die Datei {name} ist größer als {MAX_FILE_BYTES // 1_000_000} MB und wird übersprungen.")
+    data = read_corpus_file(path, corpus_dir, limit=MAX_FILE_BYTES)
     text = decode(data, name)
+    if not text.strip():
+        raise CorpusError(f"Die Datei {name} ist leer und wird übersprungen.")
     digest = file_hash(data)
     if path.suffix.lower() in (".html", ".htm"):
         return _html_article(name, text, digest)
-    return parse_text(name, text, digest, markdown=path.suffix.lower() == ".md")
+    article = parse_text(name, text, digest, markdown=path.suffix.lower() == ".md")
+    if not article.segments:
+        raise CorpusError(f"Die Datei {name} enthält keinen Artikeltext (nur Seitenelemente) und wird übersprungen.")
+    return article
 
 
 def parse_text(name: str, text: str, digest: str, markdown: bool = False) -> Article:
@@ -200,6 +200,8 @@ def _is_rubric(text: str, segments: list[tuple[int, int]]) -> bool:
 def _html_article(name: str, html: str, digest: str) -> Article:
     import trafilatura
 
+    for logger_name in QUIET_LOGGERS:  # their findings are ours to report, in German
+        logging.getLogger(logger_name).setLevel(logging.CRITICAL)
     extracted = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
                                             with_metadata=True, favor_precision=True)
     if extracted is None or not (extracted.text or "").strip():
