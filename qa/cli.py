@@ -38,8 +38,10 @@ def _pipeline(ctx: click.Context):
 
 
 def _ensure_index(pipeline, quiet: bool = False) -> None:
-    report = pipeline.ensure_index()
-    if report is not None and not quiet:
+    report = pipeline.ensure_index(on_wait=lambda message: click.echo(f"Hinweis: {message}", err=True))
+    if report is not None and report.busy:  # another process writes the index: said even with --json
+        click.echo(f"Hinweis: {report.busy}", err=True)
+    elif report is not None and not quiet:
         click.echo(report.summary(), err=True)
         for source, reason in report.skipped:
             click.echo(f"Warnung: {reason}", err=True)

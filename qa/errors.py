@@ -39,3 +39,7 @@ class ServerUnavailableError(QAError):
 
 class ModelError(QAError):
     """An embedding or generative model cannot be loaded."""
+
+
+class IndexBusyError(QAError):
+    """Another process is writing the index (it holds the writer lock)."""

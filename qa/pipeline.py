@@ -15,13 +15,16 @@ from typing import Iterator, Sequence
 
 from qa.answer import ANSWERERS, AnswerContext, Answerer, resolve
 from qa.config import Settings
-from qa.errors import CorpusError, IndexNotFoundError, QuestionError
+from qa.errors import (CorpusError, IndexBusyError, IndexCorruptError, IndexNotFoundError, QAError,
+                       QuestionError)
 from qa.ingest.corpus import read_article
-from qa.ingest.indexer import IngestReport, ingest, scan_corpus
+from qa.ingest.files import citation_notes
+from qa.ingest.indexer import IngestReport, index_matches, ingest
 from qa.records import Answer, Article, Filters, Hit, Turn
 from qa.retrieval.hybrid import Retriever
 from qa.retrieval.rerank import Reranker, make_reranker
 from qa.store import FileRecord, Store, open_store
+from qa.store.lock import READING_LAST, WAITING, writer_lock
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +71,7 @@ class Pipeline:
         self._reranker: Reranker | None = None
         self._answerers: dict[str, Answerer] = {}
         self._lock = threading.RLock()
+        self._reopening = threading.Lock()
 
     # -- resources, loaded once ------------------------------------------------
     @property
@@ -130,28 +134,79 @@ class Pipeline:
 
     # -- index -------------------------------------------------------------------
     def ingest(self, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
-        with self._lock:
-            report = ingest(self.settings, self.embedder, rebuild=rebuild, progress=progress)
-            self._store = self._retriever = None
-            return report
+        """Update (or rebuild) the index; IndexBusyError (German) while another process writes it."""
+        with writer_lock(self.settings):  # before the model loads: a busy index is refused at once
+            with self._lock:
+                report = ingest(self.settings, self.embedder, rebuild=rebuild, progress=progress)
+                self._store = self._retriever = None
+                return report
 
     def index_is_current(self) -> bool:
-        """True when the index exists and matches the corpus folder (by content hash;
-        files unchanged in size and modification time are not read again)."""
+        """True when the index exists and matches the corpus folder (`index_matches`)."""
+        self.refresh()
         try:
             files = self.store.file_records()
         except IndexNotFoundError:
             return False
-        present = scan_corpus(self.settings, known=files)
-        unreadable = {source for source, found in present.items() if found.version is None}
-        return ({source: found.version for source, found in present.items() if source not in unreadable}
-                == {source: record.version for source, record in files.items() if source not in unreadable})
+        return index_matches(self.settings, files)
 
-    def ensure_index(self, progress: bool | None = None) -> IngestReport | None:
-        """Build the index on first use, update it when the corpus changed; None when current."""
-        if self.index_is_current():
-            return None
-        return self.ingest(progress=progress)
+    def ensure_index(self, progress: bool | None = None, on_wait=None) -> IngestReport | None:
+        """Build the index on first use, update it when the corpus changed; None when current.
+
+        While another process writes the index, this one does not: it answers from the last
+        published index (the report's `busy` says so), or, when there is none yet, waits for
+        the writer to finish (`on_wait(German message)` first) and then checks again."""
+        try:
+            return self._ensure_locked(progress, wait=0)
+        except IndexBusyError:
+            if self._has_index():
+                return IngestReport(busy=READING_LAST)
+        if on_wait is not None:
+            on_wait(WAITING)
+        return self._ensure_locked(progress, wait=-1)
+
+    def _ensure_locked(self, progress: bool | None, wait: float) -> IngestReport | None:
+        with writer_lock(self.settings, wait=wait):
+            return None if self.index_is_current() else self.ingest(progress=progress)
+
+    def _has_index(self) -> bool:
+        try:
+            _ = self.store
+            return True
+        except IndexNotFoundError:
+            return False
+
+    def refresh(self) -> bool:
+        """Reopen store and retriever when another process published a new generation of the
+        index; True when this call reopened them. Questions in flight, and other threads while
+        the new retriever is built, keep answering from the old ones."""
+        store = self._store
+        if store is None:
+            return False
+        try:
+            if store.current_generation() == store.generation:
+                return False
+        except QAError:
+            return False  # unreachable or unreadable: the question's own store access says so
+        if not self._reopening.acquire(blocking=False):
+            return False  # another thread reopens right now
+        try:
+            if self._store is not store:
+                return True
+            logger.info("the index has a new generation: reopening it")
+            store.close()
+            try:
+                fresh = open_store(self.settings, self.embedder)
+                retriever = Retriever(self.settings, self.embedder, fresh)
+            except QAError:
+                with self._lock:
+                    self._store = self._retriever = None
+                raise
+            with self._lock:
+                self._store, self._retriever = fresh, retriever
+            return True
+        finally:
+            self._reopening.release()
 
     # -- questions ---------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
@@ -175,17 +230,25 @@ class Pipeline:
         streamed); `latency_ms` covers retrieval and answering, not model loading."""
         question = clean_question(question, self.settings.max_question_chars)
         chosen = self.answerer(answerer)  # models and index load before the clock starts
+        self.refresh()  # another process may have published a new index
         _ = self.retriever
         started = time.perf_counter()
         query, previous = resolve_follow_up(question, history)
-        hits = self.retrieve(query, filters=filters)
+        try:
+            hits = self.retrieve(query, filters=filters)
+        except (IndexCorruptError, IndexNotFoundError):
+            if not self.refresh():  # a rebuild deleted the generation this question was reading
+                raise
+            hits = self.retrieve(query, filters=filters)
         for event in chosen.stream(question, hits, AnswerContext(conversation=previous)):
             if isinstance(event, Answer):
-                event = replace(event, latency_ms=(time.perf_counter() - started) * 1000.0)
+                event = replace(event, latency_ms=(time.perf_counter() - started) * 1000.0,
+                                notes=event.notes + citation_notes(self.settings.corpus_dir, event.citations))
             yield event
 
     # -- articles (for the UI) -----------------------------------------------------
     def articles(self) -> list[FileRecord]:
+        self.refresh()
         return sorted((r for r in self.store.file_records().values() if not r.skipped), key=lambda r: r.source)
 
     def article(self, source: str) -> Article:
@@ -193,7 +256,10 @@ class Pipeline:
 
         Looked up in the index's file records (no walk over the corpus folder per click)."""
         corpus = self.settings.corpus_dir
+        self.refresh()
         record = self.store.file_record(source)
-        if record is None or record.skipped or not (corpus / source).resolve().is_relative_to(corpus.resolve()):
+        if record is not None and record.skipped:
+            raise CorpusError(record.skipped)
+        if record is None or not (corpus / source).resolve().is_relative_to(corpus.resolve()):
             raise CorpusError(f"Der Artikel {source!r} ist nicht im Korpus.")
         return read_article(corpus / source, corpus)

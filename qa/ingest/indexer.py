@@ -6,6 +6,11 @@ are embedded in one batch (the encoder is the bottleneck), and a file is
 committed (its record written) only after all its chunks are stored, so an
 ingest that is killed leaves every file either in its old or its new state,
 and a re-run picks up where it stopped.
+
+One writer at a time: an ingest holds the index's lock file (`qa.store.lock`) throughout and
+publishes a new generation at the end, so that readers in other processes reopen the index
+(`qa.store.chroma_head`). Files that cannot be read any more, or that turned into something
+that is refused, are withdrawn: their record says why and their chunks are deleted.
 """
 from __future__ import annotations
 
@@ -17,9 +22,11 @@ from pathlib import Path
 
 from qa.ingest.chunking import chunk_article
 from qa.config import Settings
-from qa.ingest.corpus import file_hash, iter_corpus_files, read_article, source_name
+from qa.ingest.corpus import read_article
+from qa.ingest.files import file_hash, iter_corpus_files, list_corpus, os_reason, read_corpus_file, source_name
 from qa.errors import CorpusError
 from qa.store import FORMAT_VERSION, FileRecord, Store, open_store
+from qa.store.lock import writer_lock
 from qa.records import Article, Chunk
 
 logger = logging.getLogger(__name__)
@@ -34,6 +41,8 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, German reason)
+    withdrawn: list[str] = field(default_factory=list)  # served before, unreadable or refused now
+    busy: str = ""  # German: another process was writing, so nothing was done (Pipeline.ensure_index)
     chunks_written: int = 0
     seconds: float = 0.0
 
@@ -42,8 +51,12 @@ class IngestReport:
         return bool(self.added or self.updated or self.removed)
 
     def summary(self) -> str:
+        if self.busy:
+            return self.busy
         parts = [f"{len(self.added)} neu", f"{len(self.updated)} geändert", f"{len(self.removed)} entfernt",
                  f"{self.unchanged} unverändert"]
+        if self.withdrawn:
+            parts.append(f"{len(self.withdrawn)} zurückgezogen")
         if self.skipped:
             parts.append(f"{len(self.skipped)} übersprungen")
         return (f"Index aktualisiert: {', '.join(parts)}; {self.chunks_written} Abschnitte eingebettet "
@@ -58,31 +71,47 @@ def file_version(content_hash: str, settings: Settings) -> str:
 
 def ingest(settings: Settings, embedder, store: Store | None = None, rebuild: bool = False,
            progress: bool | None = None) -> IngestReport:
-    """Bring the index in line with the corpus folder."""
-    started = time.perf_counter()
-    report = IngestReport()
-    files = iter_corpus_files(settings.corpus_dir)
-    if store is None:
-        store = open_store(settings, embedder, create=True, rebuild=rebuild)
-    elif rebuild:
-        store.drop()
+    """Bring the index in line with the corpus folder, holding the writer lock, and publish the
+    result (readers in other processes reopen). A rebuild is published only when complete."""
+    with writer_lock(settings):
+        started = time.perf_counter()
+        listing = list_corpus(settings.corpus_dir)
+        if store is None:
+            store = open_store(settings, embedder, create=True, rebuild=rebuild)
+        elif rebuild:
+            store.drop()
+        report = IngestReport(skipped=list(listing.refused))
+        try:
+            _update(settings, embedder, store, listing.files, report, progress)
+        finally:
+            if not rebuild and (report.changed or report.withdrawn):
+                store.publish()  # also what a failed run committed: readers should see it
+        if rebuild:
+            store.publish()
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def _update(settings: Settings, embedder, store: Store, files: list[Path], report: IngestReport,
+            progress: bool | None) -> None:
     committed = store.file_records()
     present = scan_corpus(settings, files, committed)
-
     for source in sorted(set(committed) - set(present)):
+        report.removed.append(source)
         store.forget_file(source)  # commit point first: readers stop serving it
         store.delete_chunks(source)
-        report.removed.append(source)
 
     todo: list[tuple[Article, CorpusFile]] = []
-    refused: list[FileRecord] = []
+    refused: list[FileRecord] = []  # remembered, so that the next run does not read them until they change
     restat: list[FileRecord] = []  # unchanged files whose record has no usable stat yet
     for source, found in present.items():
-        if found.version is None:
-            report.skipped.append((source, f"Die Datei {source} kann nicht gelesen werden."))
-            continue
         old = committed.get(source)
-        if old and old.version == found.version:
+        if found.version is None:
+            report.skipped.append((source, found.problem))
+            if old and not old.skipped:  # it cannot be served any more: withdraw it
+                refused.append(FileRecord(source, "", "", 0, skipped=found.problem))
+            continue
+        if old and old.version == found.version and (old.skipped or old.chunks):
             size, mtime = stable_stat(found)  # (-1, -1) when the fast path already trusted it
             if mtime >= 0 and (size, mtime) != (old.size, old.mtime_ns):
                 restat.append(replace(old, size=size, mtime_ns=mtime))
@@ -96,22 +125,33 @@ def ingest(settings: Settings, embedder, store: Store | None = None, rebuild: bo
         except CorpusError as exc:
             logger.info("%s", exc)  # the report carries it; CLI and app print it
             report.skipped.append((source, str(exc)))
-            # remembered, so that the next run does not read it again until it changes
             size, mtime = stable_stat(found)
-            refused.append(FileRecord(source, found.content_hash, found.version, 0, size=size,
-                                      mtime_ns=mtime, skipped=str(exc)))
+            refused.append(FileRecord(source, found.content_hash or (old.content_hash if old else ""),
+                                      found.version, 0, size=size, mtime_ns=mtime, skipped=str(exc)))
             continue
         (report.updated if old else report.added).append(source)
         todo.append((article, found))
 
+    report.withdrawn = [r.source for r in refused if committed.get(r.source) and not committed[r.source].skipped]
     store.commit_files(restat + refused)
-    for record in refused:  # a file that became unreadable: its old chunks go after its record
-        if committed.get(record.source) and committed[record.source].chunks:
-            store.delete_chunks(record.source)
+    for source in report.withdrawn:  # its old chunks go after its record
+        store.delete_chunks(source)
     if todo:
         report.chunks_written = _embed_and_store(todo, settings, embedder, store, committed, progress)
-    report.seconds = time.perf_counter() - started
-    return report
+
+
+def index_matches(settings: Settings, records: dict[str, FileRecord]) -> bool:
+    """True when the committed records match the corpus folder (by content hash; files unchanged
+    in size and modification time are not read again). A file that cannot be read any more
+    matches only once its record is withdrawn; a refused link never has a record."""
+    present = scan_corpus(settings, iter_corpus_files(settings.corpus_dir), known=records)
+    unreadable = {source for source, found in present.items() if found.version is None}
+    if any(source in records and not records[source].skipped for source in unreadable):
+        return False
+    if any(not r.skipped and not r.chunks for r in records.values()):
+        return False  # an empty file listed by an older version: refuse it now
+    return ({source: found.version for source, found in present.items() if source not in unreadable}
+            == {source: record.version for source, record in records.items() if source not in unreadable})
 
 
 @dataclass(frozen=True)
@@ -122,6 +162,7 @@ class CorpusFile:
     content_hash: str | None  # None when the version came from the stat fast path
     size: int = -1  # as stat found it when scanning
     mtime_ns: int = -1
+    problem: str = ""  # German reason when it cannot be read
 
 
 RACY_SECONDS = 2.0  # a file modified this recently may change again within the same mtime tick
@@ -143,9 +184,13 @@ def scan_corpus(settings: Settings, files=None, known: dict[str, FileRecord] | N
                 version = file_version(record.content_hash, settings)
                 found[source] = CorpusFile(path, version, None, stat.st_size, stat.st_mtime_ns)
                 continue
-            digest = file_hash(path.read_bytes())
-        except OSError:
-            found[source] = CorpusFile(path, None, None)
+            digest = file_hash(read_corpus_file(path, settings.corpus_dir))
+        except OSError as exc:
+            found[source] = CorpusFile(path, None, None,
+                                       problem=f"Die Datei {source} kann nicht gelesen werden ({os_reason(exc)}).")
+            continue
+        except CorpusError as exc:
+            found[source] = CorpusFile(path, None, None, problem=str(exc))
             continue
         found[source] = CorpusFile(path, file_version(digest, settings), digest, stat.st_size, stat.st_mtime_ns)
     return found

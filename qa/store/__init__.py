@@ -36,7 +36,21 @@ class FileRecord:
 
 
 class Store(Protocol):
-    """Chunks with vectors, and the file records that say which chunks are live."""
+    """Chunks with vectors, and the file records that say which chunks are live.
+
+    Readers see what a writer has published: `generation` is the stamp the store was opened
+    with, `current_generation()` the one the index carries now (another process may have
+    published since); when they differ, the reader opens the store anew."""
+
+    generation: str
+
+    def current_generation(self) -> str: ...
+
+    def publish(self) -> None:
+        """Make what this store wrote live for readers (a new generation stamp)."""
+
+    def close(self) -> None:
+        """Stop reusing this store's connection, so that the next store opened reads the index anew."""
 
     def file_records(self) -> dict[str, FileRecord]: ...
 
@@ -61,7 +75,7 @@ class Store(Protocol):
     def count(self) -> int: ...
 
     def drop(self) -> None:
-        """Delete everything (for a rebuild)."""
+        """Start over empty (for a rebuild); readers keep the published index until `publish`."""
 
 
 def _chroma(settings, embedder, create: bool, rebuild: bool) -> Store:
@@ -77,6 +91,6 @@ STORES: dict[str, Callable[..., Store]] = {"chroma": _chroma}
 def open_store(settings, embedder, create: bool = False, rebuild: bool = False) -> Store:
     """The store the settings name (`store`), opened for this embedder.
 
-    `create` makes an empty index when there is none; `rebuild` empties it (and recovers a
-    damaged one) so the ingest can start over."""
+    `create` makes an empty index when there is none; `rebuild` starts an empty one (and
+    recovers a damaged folder) that replaces the published index when the ingest publishes it."""
     return STORES[settings.store](settings, embedder, create, rebuild)

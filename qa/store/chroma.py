@@ -1,142 +1,38 @@
 """The Chroma store (local folder or server): chunks with vectors, and one record per file.
 
-Two collections:
-- `<name>` holds chunks (cosine space). Its metadata is the manifest: format
+Two collections per generation (see `qa.store.chroma_head`: which pair is live, and the
+stamp a writer bumps when it publishes):
+- the chunk collection holds chunks (cosine space). Its metadata is the manifest: format
   version and the embedding model that built it.
-- `<name>-files` holds one record per corpus file: the content hash whose
+- the file collection holds one record per corpus file: the content hash whose
   chunks are live. Writing that record is the commit point of a file, so a
   killed ingest never serves half a file: chunks whose hash is not the
   committed one are ignored by readers and removed by the next ingest.
   (Chroma wants a vector per row: file records carry a constant 2-d one.)
 
-Everything Chroma-specific lives here: the client (PersistentClient or HttpClient), the
-translation of `Filters` into Chroma's `where` language, the encoding of dates as YYYYMMDD
-numbers in chunk metadata, and the recovery of a damaged local folder on rebuild.
+Everything Chroma-specific lives here, in `chroma_client` (PersistentClient or HttpClient,
+German errors, recovery of a damaged local folder) and in `chroma_head` (generations): the
+translation of `Filters` into Chroma's `where` language and the encoding of dates as YYYYMMDD
+numbers in chunk metadata.
 """
 from __future__ import annotations
 
-import functools
 import json
 import logging
 
 import numpy as np
 
 from qa.config import Settings
-from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError, ServerUnavailableError
+from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from qa.records import Chunk, Filters, Sentence, date_span
 from qa.store import FORMAT_VERSION, FileRecord
+from qa.store.chroma_client import (chroma_embedding_function, forget_local_client, guarded, open_client,
+                                    remove_local_index)
+from qa.store.chroma_head import Head, new_token, pair_names, read_head, stale_collections, write_head
 
 logger = logging.getLogger(__name__)
 
 PAGE = 2000  # rows per Chroma request when reading or writing in bulk
-
-
-def remove_local_index(settings: Settings) -> None:
-    """Delete a damaged local index folder so it can be rebuilt (never a folder that is not Chroma's)."""
-    import shutil
-
-    folder = settings.vectorstore_dir
-    if not folder.exists():
-        return
-    entries = {p.name for p in folder.iterdir()}
-    if entries and "chroma.sqlite3" not in entries:
-        raise IndexCorruptError(
-            f"Der Ordner {folder} enthält Dateien, die nicht zu einem Chroma-Index gehören; "
-            "er wird nicht gelöscht. Bitte einen anderen Ordner für den Index wählen (QA_VECTORSTORE_DIR).")
-    shutil.rmtree(folder)
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient.clear_system_cache()  # Chroma keeps one system per path in the process
-
-
-def open_client(settings: Settings):
-    """A Chroma client for the settings: HTTP when a server is named, else the local folder."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.server_mode:
-        try:
-            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
-                                         settings=chroma_settings)
-            client.heartbeat()
-        except Exception as exc:  # connection refused, DNS, timeouts: all mean "not reachable"
-            raise ServerUnavailableError(
-                f"Der Chroma-Server {settings.chroma_host}:{settings.chroma_port} ist nicht erreichbar. "
-                "Bitte prüfen Sie, ob er läuft (`chroma run --path DIR --port PORT`), "
-                "oder lassen Sie QA_CHROMA_HOST leer, um den lokalen Index zu verwenden."
-            ) from exc
-        return client
-    settings.vectorstore_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        return chromadb.PersistentClient(path=str(settings.vectorstore_dir), settings=chroma_settings)
-    except Exception as exc:
-        raise IndexCorruptError(
-            f"Der Index in {settings.vectorstore_dir} ist beschädigt ({type(exc).__name__}). "
-            "Bitte `qa ingest --rebuild` ausführen, um ihn neu aufzubauen."
-        ) from exc
-
-
-def chroma_embedding_function(embedder):
-    """Our embedder as a Chroma embedding function (Chroma's default is an English model)."""
-    from chromadb.api.types import EmbeddingFunction
-
-    class QAEmbeddingFunction(EmbeddingFunction):
-        def __init__(self, inner=None) -> None:
-            self._inner = inner
-
-        def __call__(self, input):
-            return list(self._inner.embed_passages(list(input)))
-
-        def embed_query(self, input):
-            return list(self._inner.embed_queries(list(input)))
-
-        @staticmethod
-        def name() -> str:
-            return "qa-sentence-transformers"
-
-        def get_config(self) -> dict:
-            return {"model": getattr(self._inner, "name", "")}
-
-        @staticmethod
-        def build_from_config(config: dict) -> "QAEmbeddingFunction":
-            return QAEmbeddingFunction()
-
-        def default_space(self):
-            return "cosine"
-
-    return QAEmbeddingFunction(embedder)
-
-
-_OUR_BUGS = (TypeError, AttributeError, NameError, AssertionError, IndexMismatchError, IndexNotFoundError)
-
-
-def guarded(method):
-    """Translate a storage failure inside a Chroma call into a German QA error.
-
-    A server that stopped answering becomes ServerUnavailableError; a local index that
-    was deleted or damaged underneath a running process becomes IndexCorruptError.
-    Programming errors pass through unchanged."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except (ServerUnavailableError, IndexCorruptError):
-            raise
-        except _OUR_BUGS:
-            raise
-        except Exception as exc:
-            settings = self.settings
-            if settings.server_mode:
-                raise ServerUnavailableError(
-                    f"Der Chroma-Server {settings.chroma_host}:{settings.chroma_port} antwortet nicht mehr "
-                    f"({type(exc).__name__}). Bitte den Server prüfen und die Frage erneut stellen.") from exc
-            raise IndexCorruptError(
-                f"Der Index in {settings.vectorstore_dir} ist nicht lesbar ({type(exc).__name__}: {exc}). "
-                "Bitte `qa ingest --rebuild` ausführen, um ihn neu aufzubauen.") from exc
-
-    return wrapper
 
 
 class ChromaStore:
@@ -144,8 +40,9 @@ class ChromaStore:
 
     @classmethod
     def open(cls, settings: Settings, embedder, create: bool = False, rebuild: bool = False) -> "ChromaStore":
-        """Open the index; `create` makes it when missing; `rebuild` empties it, and a damaged
-        local folder is deleted and made anew (never a folder that is not Chroma's)."""
+        """Open the index; `create` makes it when missing; `rebuild` starts a new, empty generation
+        that readers see only once it is published, and a damaged local folder is deleted and
+        made anew (never a folder that is not Chroma's)."""
         try:
             store = cls(settings, embedder, create=create or rebuild, check=not rebuild)
         except IndexCorruptError:
@@ -160,31 +57,33 @@ class ChromaStore:
         return store
 
     def __init__(self, settings: Settings, embedder, create: bool = False, check: bool = True) -> None:
-        """Open the index; `create` makes it when missing; `check=False` skips the model check
-        (only for a rebuild, which drops everything anyway)."""
+        """Open the index's live generation; `create` makes an empty one when there is none;
+        `check=False` skips the model check (only for a rebuild, which starts a new generation)."""
         self.settings = settings
         self.embedder = embedder
         self.client = open_client(settings)
         self._ef = chroma_embedding_function(embedder)
-        names = {c if isinstance(c, str) else c.name for c in self._list_collections()}
-        if settings.collection not in names:
+        head = read_head(self.client, settings.collection, self._names(), self._ef)
+        if head is None:
             if not create:
                 where = (f"auf dem Chroma-Server {settings.chroma_host}:{settings.chroma_port}"
                          if settings.server_mode else f"in {settings.vectorstore_dir}")
                 raise IndexNotFoundError(f"Kein Index {where} gefunden – bitte zuerst `qa ingest` ausführen.")
-            self.chunks = self._create()
+            head = self._new_pair()
+            write_head(self.client, settings.collection, head, self._ef)  # a first build is resumable
+            self._empty = True
         else:
-            self.chunks = self._get(settings.collection)
+            self._empty = False
+            self.chunks = self._get(head.chunks)
+            self.files = self._files(head.files)
             if check:
                 self.check_manifest()
-        self.files = self.client.get_or_create_collection(
-            f"{settings.collection}-files", embedding_function=self._ef,
-            configuration={"hnsw": {"space": "cosine"}})
+        self.head = head
 
     # -- opening -----------------------------------------------------------
-    def _list_collections(self):
+    def _names(self) -> set[str]:
         try:
-            return self.client.list_collections()
+            return {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
         except Exception as exc:
             raise IndexCorruptError(
                 f"Der Index kann nicht gelesen werden ({type(exc).__name__}: {exc}). "
@@ -200,12 +99,21 @@ class ChromaStore:
                 "Bitte `qa ingest --rebuild` ausführen."
             ) from exc
 
-    def _create(self):
+    def _files(self, name: str):
+        return self.client.get_or_create_collection(name, embedding_function=self._ef,
+                                                    configuration={"hnsw": {"space": "cosine"}})
+
+    def _new_pair(self) -> Head:
+        """Create an empty chunk and file collection under a new generation (not yet published)."""
+        token = new_token()
+        chunks, files = pair_names(self.settings.collection, token)
         metadata = {"qa_format": FORMAT_VERSION, "qa_embedding_model": self.embedder.name,
                     "qa_dim": int(self.embedder.dim)}
-        return self.client.create_collection(self.settings.collection, embedding_function=self._ef,
-                                             configuration={"hnsw": {"space": "cosine"}},
-                                             metadata=metadata)
+        self.chunks = self.client.create_collection(chunks, embedding_function=self._ef,
+                                                    configuration={"hnsw": {"space": "cosine"}},
+                                                    metadata=metadata)
+        self.files = self._files(files)
+        return Head(token, chunks, files)
 
     def check_manifest(self) -> None:
         meta = self.chunks.metadata or {}
@@ -220,18 +128,42 @@ class ChromaStore:
                 f"{self.embedder.name!r}. Bitte `qa ingest --rebuild` ausführen, um den Index mit dem "
                 "eingestellten Modell neu aufzubauen.")
 
+    # -- generations ---------------------------------------------------------
+    @property
+    def generation(self) -> str:
+        """The generation stamp this store was opened with (or last published)."""
+        return self.head.generation
+
+    @guarded
+    def current_generation(self) -> str:
+        """The stamp the index carries now ("" when it is gone): another process may have published."""
+        head = read_head(self.client, self.settings.collection, self._names(), self._ef)
+        return head.generation if head else ""
+
     @guarded
     def drop(self) -> None:
-        """Delete both collections (for a rebuild)."""
-        for name in (self.settings.collection, f"{self.settings.collection}-files"):
+        """Start over in a new, empty generation (for a rebuild); readers keep the published one
+        until `publish`."""
+        if not self._empty:  # a store created just now is empty already
+            self.head = self._new_pair()
+
+    @guarded
+    def publish(self) -> None:
+        """Make what this store wrote the live index with a new stamp, then delete the pairs the
+        head no longer names (the one a rebuild replaced, or a half-built one)."""
+        base = self.settings.collection
+        self.head = Head(new_token(), self.head.chunks, self.head.files)
+        write_head(self.client, base, self.head, self._ef)
+        for name in stale_collections(base, self._names(), self.head):
             try:
                 self.client.delete_collection(name)
-            except Exception:  # absent already
-                pass
-        self.chunks = self._create()
-        self.files = self.client.get_or_create_collection(
-            f"{self.settings.collection}-files", embedding_function=self._ef,
-            configuration={"hnsw": {"space": "cosine"}})
+            except Exception as exc:  # deleted meanwhile: nothing left to do
+                logger.info("could not delete collection %s: %s", name, exc)
+
+    def close(self) -> None:
+        """Stop reusing this store's client: the next store opened on the folder reads it anew
+        (operations still running on this one finish on the old client)."""
+        forget_local_client(self.settings)
 
     # -- file records (commit points) ----------------------------------------
     @guarded
@@ -297,8 +229,10 @@ class ChromaStore:
                                    n_results=min(n, count), where=chroma_where(filters),
                                    include=["documents", "metadatas", "distances"])
         rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])
+        # a local client whose vector index predates another process's deletions returns
+        # their ids without metadata: skip them (the reader reopens when it sees the new stamp)
         return [(chunk_from_row(cid, doc, meta), meta["version"], 1.0 - float(dist))
-                for cid, doc, meta, dist in rows]
+                for cid, doc, meta, dist in rows if meta is not None and doc is not None]
 
     @guarded
     def count(self) -> int:

@@ -1,0 +1,137 @@
+"""Chroma clients: opening one (local folder or server), forgetting a local one, our embedding
+function, and the translation of storage failures into German errors.
+
+Chroma keeps one in-memory system per local folder and process, with the vector index as it
+was when that system opened it: a write by another process shows up in the sqlite metadata
+(counts, collection metadata) but not in query results. `forget_local_client` drops the
+cached system so that the next client reads the folder anew; clients that are still in use
+keep working on their old system.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+
+from qa.config import Settings
+from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError, ServerUnavailableError
+
+logger = logging.getLogger(__name__)
+
+
+def remove_local_index(settings: Settings) -> None:
+    """Delete a damaged local index folder so it can be rebuilt (never a folder that is not Chroma's)."""
+    import shutil
+
+    folder = settings.vectorstore_dir
+    if not folder.exists():
+        return
+    entries = {p.name for p in folder.iterdir()}
+    if entries and "chroma.sqlite3" not in entries:
+        raise IndexCorruptError(
+            f"Der Ordner {folder} enthält Dateien, die nicht zu einem Chroma-Index gehören; "
+            "er wird nicht gelöscht. Bitte einen anderen Ordner für den Index wählen (QA_VECTORSTORE_DIR).")
+    shutil.rmtree(folder)
+    forget_local_client(settings)
+
+
+def forget_local_client(settings: Settings) -> None:
+    """Drop Chroma's cached system for the local folder, so the next client reads it anew.
+
+    Chroma caches one system per folder and process (keyed by the folder as given); clients
+    opened before keep theirs. Nothing to do in server mode."""
+    if settings.server_mode:
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(settings.vectorstore_dir), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(settings.vectorstore_dir), None)
+
+
+def open_client(settings: Settings):
+    """A Chroma client for the settings: HTTP when a server is named, else the local folder."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.server_mode:
+        try:
+            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                         settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:  # connection refused, DNS, timeouts: all mean "not reachable"
+            raise ServerUnavailableError(
+                f"Der Chroma-Server {settings.chroma_host}:{settings.chroma_port} ist nicht erreichbar. "
+                "Bitte prüfen Sie, ob er läuft (`chroma run --path DIR --port PORT`), "
+                "oder lassen Sie QA_CHROMA_HOST leer, um den lokalen Index zu verwenden."
+            ) from exc
+        return client
+    settings.vectorstore_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return chromadb.PersistentClient(path=str(settings.vectorstore_dir), settings=chroma_settings)
+    except Exception as exc:
+        raise IndexCorruptError(
+            f"Der Index in {settings.vectorstore_dir} ist beschädigt ({type(exc).__name__}). "
+            "Bitte `qa ingest --rebuild` ausführen, um ihn neu aufzubauen."
+        ) from exc
+
+
+def chroma_embedding_function(embedder):
+    """Our embedder as a Chroma embedding function (Chroma's default is an English model)."""
+    from chromadb.api.types import EmbeddingFunction
+
+    class QAEmbeddingFunction(EmbeddingFunction):
+        def __init__(self, inner=None) -> None:
+            self._inner = inner
+
+        def __call__(self, input):
+            return list(self._inner.embed_passages(list(input)))
+
+        def embed_query(self, input):
+            return list(self._inner.embed_queries(list(input)))
+
+        @staticmethod
+        def name() -> str:
+            return "qa-sentence-transformers"
+
+        def get_config(self) -> dict:
+            return {"model": getattr(self._inner, "name", "")}
+
+        @staticmethod
+        def build_from_config(config: dict) -> "QAEmbeddingFunction":
+            return QAEmbeddingFunction()
+
+        def default_space(self):
+            return "cosine"
+
+    return QAEmbeddingFunction(embedder)
+
+
+_OUR_BUGS = (TypeError, AttributeError, NameError, AssertionError, IndexMismatchError, IndexNotFoundError)
+
+
+def guarded(method):
+    """Translate a storage failure inside a Chroma call into a German QA error.
+
+    A server that stopped answering becomes ServerUnavailableError; a local index that
+    was deleted or damaged underneath a running process becomes IndexCorruptError.
+    Programming errors pass through unchanged."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (ServerUnavailableError, IndexCorruptError):
+            raise
+        except _OUR_BUGS:
+            raise
+        except Exception as exc:
+            settings = self.settings
+            if settings.server_mode:
+                raise ServerUnavailableError(
+                    f"Der Chroma-Server {settings.chroma_host}:{settings.chroma_port} antwortet nicht mehr "
+                    f"({type(exc).__name__}). Bitte den Server prüfen und die Frage erneut stellen.") from exc
+            raise IndexCorruptError(
+                f"Der Index in {settings.vectorstore_dir} ist nicht lesbar ({type(exc).__name__}: {exc}). "
+                "Bitte `qa ingest --rebuild` ausführen, um ihn neu aufzubauen.") from exc
+
+    return wrapper
