@@ -33,6 +33,7 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber", neutral_hue=
 CSS = (STATIC / "qa.css").read_text(encoding="utf-8")
 AUTH_MESSAGE = "Bitte melden Sie sich mit Benutzername und Passwort an."
 START_TIMEOUT_S = 120.0
+SHUTDOWN_WAIT_S = 3.0
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ class Server:
         except OSError:
             self._socket.close()
             raise
-        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
+        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on")
         self._server = uvicorn.Server(config)
         self._ui = getattr(getattr(app, "state", None), "ui", None)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
@@ -122,12 +123,13 @@ class Server:
             self.close()
 
     def close(self) -> None:
-        if self._ui is not None:
-            self._ui.close(verbose=False)
-        self._server.should_exit = True
+        loop = self._server.servers[0].get_loop() if self._server.servers else None
+        if self._ui is not None and loop is not None and loop.is_running():
+            # in the server's loop: the UI's stop event wakes its open heartbeat streams from there only
+            loop.call_soon_threadsafe(self._ui.close, False)
+        self._server.should_exit = True  # stops listening at once; open UI streams end within ~10 s
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout=15)
-        self._socket.close()
+            self._thread.join(timeout=SHUTDOWN_WAIT_S)  # then left to finish (a daemon thread)
 
 
 def launch(settings: Settings, *, pipeline: Pipeline | None = None, block: bool = True) -> Server:

@@ -1,0 +1,247 @@
+"""Load benchmark of `qa serve` (UI and API in one process): latencies under concurrent users.
+
+    python benchmarks/bench_api.py [--clients 50] [--rounds 4] [--ui-users 30]
+                                   [--llm fake|real|none] [--fake-seconds 20]
+
+Three phases against one in-process server (the code `qa serve` runs) on 127.0.0.1, over the
+seed corpus with the real models and a temporary index:
+
+1. api    `--clients` clients ask extractive questions over POST /v1/chat/completions at the
+          same moment, `--rounds` questions each (issue 14: 50 clients, p95 < 1.5 s, no errors);
+2. ui     `--ui-users` gradio_client sessions ask one extractive question each through the UI's
+          API (/frage) at the same moment (issue 12 item 5: 30 users, p95 < 1.5 s);
+3. mixed  while one generative answer runs, extractive questions go to the API and to the UI
+          every half second; each should be answered within 1.5 s (issue 12 item 5).
+          `--llm real` uses the installed language model; it is only asked when the reader finds
+          evidence, and it takes tens of seconds per answer on 2 busy cores. `--llm fake` (the
+          default) replaces the generative answerer by a fake one that streams a word every
+          `--fake-seconds`/20 s without using the CPU: it shows the scheduling (a slow answer
+          holds a slot of the gate, not the extractive path), not CPU contention. The output says
+          which one ran.
+
+Prints figures only; nothing is asserted (machines are shared and noisy).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+QUESTIONS = [
+    "Seit wann läuft der aktuelle Irak-Einsatz der NATO?",
+    "Wer ist der neue EU-Außenbeauftragte?",
+    "Wie viele Soldaten umfasst die Ausbildungsmission der Nato im Irak bisher?",
+    "Wo bildet Deutschland kurdische Sicherheitskräfte aus?",
+    "Bis wann will Deutschland das Zwei-Prozent-Ziel der Nato erreichen?",
+    "Wie viele Mitglieder zählt die Koalition gegen den IS?",
+    "In welcher Stadt traf sich Ashton Carter mit den Verteidigungsministern der Anti-IS-Koalition?",
+    "Wer führt die neue irakische Regierung?",
+    "Wo will Deutschland libysche Sicherheitskräfte ausbilden?",
+    "Welcher Ort wurde neben Bagdad als Ausbildungsort ausgewählt?",
+]
+TARGET_S = 1.5
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered))) - 1))] if ordered else float("nan")
+
+
+def summary(name: str, seconds: list[float], errors: list[str], wall: float | None = None) -> dict:
+    figures = {"phase": name, "requests": len(seconds) + len(errors), "errors": len(errors),
+               "p50_s": round(percentile(seconds, 0.50), 3), "p95_s": round(percentile(seconds, 0.95), 3),
+               "max_s": round(max(seconds, default=float("nan")), 3)}
+    if wall:
+        figures["throughput_per_s"] = round(len(seconds) / wall, 1)
+    print(f"{name:6s} {figures['requests']:4d} requests  p50 {figures['p50_s']:.3f} s  p95 {figures['p95_s']:.3f} s  "
+          f"max {figures['max_s']:.3f} s  errors {len(errors)}"
+          + (f"  ({figures['throughput_per_s']}/s)" if wall else "")
+          + f"  target p95 < {TARGET_S} s: {'ja' if figures['p95_s'] < TARGET_S and not errors else 'NEIN'}")
+    for error in sorted(set(errors))[:5]:
+        print(f"       error: {error}")
+    return figures
+
+
+# -- requests ------------------------------------------------------------------------------
+def api_ask(http, url: str, question: str, model: str = "qa-extraktiv") -> tuple[float, str | None]:
+    started = time.perf_counter()
+    try:
+        response = http.post(f"{url}/v1/chat/completions", timeout=300,
+                             json={"model": model, "messages": [{"role": "user", "content": question}]})
+        body = response.json()
+        ok = response.status_code == 200 and "citations" in body and body["choices"][0]["message"]["content"]
+        error = None if ok else f"HTTP {response.status_code}: {str(body)[:120]}"
+    except Exception as exc:  # a benchmark counts failures, whatever they are
+        error = f"{type(exc).__name__}: {exc}"
+    return time.perf_counter() - started, error
+
+
+def ui_ask(client, question: str, method: str = "extractive") -> tuple[float, str | None]:
+    started = time.perf_counter()
+    try:
+        chat, *_ = client.predict(question, [], "", "", method, api_name="/frage")
+        answered = chat and chat[-1]["role"] == "assistant" and "Extraktiv" in str(chat[-1]["content"])
+        error = None if answered else "no answer in the chat (the app showed an error)"
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    return time.perf_counter() - started, error
+
+
+def split(results) -> tuple[list[float], list[str]]:
+    return [s for s, e in results if e is None], [e for _, e in results if e is not None]
+
+
+# -- phases --------------------------------------------------------------------------------
+def phase_api(url: str, clients: int, rounds: int) -> dict:
+    import httpx
+
+    barrier = threading.Barrier(clients)
+
+    def client(index: int):
+        with httpx.Client() as http:
+            barrier.wait()
+            return [api_ask(http, url, QUESTIONS[(index + r) % len(QUESTIONS)]) for r in range(rounds)]
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = [r for rs in pool.map(client, range(clients)) for r in rs]
+    return summary("api", *split(results), wall=time.perf_counter() - started)
+
+
+def phase_ui(url: str, users: int) -> dict:
+    from gradio_client import Client
+
+    sessions = [Client(f"{url}/", verbose=False) for _ in range(users)]  # connecting is not timed
+    barrier = threading.Barrier(users)
+
+    def user(index: int):
+        barrier.wait()
+        return ui_ask(sessions[index], QUESTIONS[index % len(QUESTIONS)])
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(users) as pool:
+        results = list(pool.map(user, range(users)))
+    return summary("ui", *split(results), wall=time.perf_counter() - started)
+
+
+def phase_mixed(url: str, llm: str) -> dict:
+    import httpx
+    from gradio_client import Client
+
+    generative: dict = {}
+
+    def slow():
+        with httpx.Client() as http:
+            generative["seconds"], generative["error"] = api_ask(http, url, QUESTIONS[1], model="qa-llm")
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(1.0)
+    ui, api, index = Client(f"{url}/", verbose=False), httpx.Client(), 0
+    api_results, ui_results = [], []
+    while thread.is_alive() and index < 400:
+        api_results.append(api_ask(api, url, QUESTIONS[index % len(QUESTIONS)]))
+        ui_results.append(ui_ask(ui, QUESTIONS[(index + 3) % len(QUESTIONS)]))
+        index += 1
+        time.sleep(0.5)
+    thread.join()
+    print(f"mixed  generative answer ({llm}): {generative['seconds']:.1f} s"
+          + (f", error {generative['error']}" if generative["error"] else ""))
+    return {"generative_s": round(generative["seconds"], 1), "generative_error": generative["error"], "llm": llm,
+            "api": summary("+api", *split(api_results)), "ui": summary("+ui", *split(ui_results))}
+
+
+# -- setup ---------------------------------------------------------------------------------
+def fake_llm(seconds: float):
+    """A generative answerer that streams 20 words over `seconds` without using the CPU."""
+    from dataclasses import replace
+
+    from qa.answer import Spec
+
+    class Fake:
+        name = "llm"
+
+        def __init__(self, pipeline):
+            self.extractive = pipeline.answerer("extractive")
+
+        def stream(self, question, hits, context):
+            for _ in range(20):
+                time.sleep(seconds / 20)
+                yield "… "
+            *_, answer = self.extractive.stream(question, hits, context)
+            yield replace(answer, answerer=self.name)
+
+    return Spec("Lokales Sprachmodell (simuliert)", Fake, lambda settings: True, "qa-llm")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(args):
+    from qa.answer import ANSWERERS
+    from qa.app.serve import launch
+    from qa.config import Settings
+    from qa.pipeline import Pipeline
+
+    store = Path(tempfile.mkdtemp(prefix="qa-bench-api-"))
+    settings = Settings.from_env().with_(corpus_dir=REPO / "corpus", vectorstore_dir=store, host="127.0.0.1",
+                                         port=free_port(), api_key=None)
+    if args.llm == "fake":
+        ANSWERERS["llm"] = fake_llm(args.fake_seconds)
+    pipeline = Pipeline(settings)
+    pipeline.ensure_index(progress=False)
+    pipeline.warm_up("extractive")
+    if args.llm != "none":
+        pipeline.answerer("llm")  # load the model before the clocks start
+    return launch(settings, pipeline=pipeline, block=False), f"http://127.0.0.1:{settings.port}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=50, help="concurrent API clients (phase api; 0: skip)")
+    parser.add_argument("--rounds", type=int, default=4, help="questions per API client")
+    parser.add_argument("--ui-users", type=int, default=30, help="simultaneous UI sessions (phase ui; 0: skip)")
+    parser.add_argument("--llm", choices=["fake", "real", "none"], default="fake",
+                        help="generative answer of phase mixed (none: skip the phase)")
+    parser.add_argument("--fake-seconds", type=float, default=20.0, help="duration of the fake generative answer")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    import logging
+
+    import httpx
+
+    logging.basicConfig(level=logging.WARNING)
+    server, url = start_server(args)
+    figures = {}
+    try:
+        alone = [api_ask(httpx, url, q)[0] for q in QUESTIONS]
+        print(f"server {url}; one extractive answer alone over the API: p50 {percentile(alone, 0.5):.3f} s")
+        if args.clients:
+            figures["api"] = phase_api(url, args.clients, args.rounds)
+        if args.ui_users:
+            figures["ui"] = phase_ui(url, args.ui_users)
+        if args.llm != "none":
+            figures["mixed"] = phase_mixed(url, "simuliert (fake, schläft statt zu rechnen)" if args.llm == "fake"
+                                           else "echtes Sprachmodell")
+    finally:
+        server.close()
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
