@@ -155,31 +155,36 @@ def ask(ctx, question, as_json, sources, answerer):
 @ANSWERER
 @click.pass_context
 def batch(ctx, infile, outfile, answerer):
-    """Fragen aus einer JSONL-Datei beantworten (Format: ../shared/eval/README.md)."""
-    from qa.eval.batch import read_jsonl
+    """Fragen aus einer JSONL-Datei beantworten (Format: ../shared/eval/README.md).
+
+    Jede Zeile bekommt einen Datensatz; eine fehlerhafte Zeile einen mit „error“. Die Ausgabe
+    wird erst am Ende an ihren Platz gelegt (eine abgebrochene Ausführung lässt sie unverändert)."""
+    from qa.eval.batch import id_warnings, read_rows
 
     ctx.obj = ctx.obj.with_(answerer=answerer)
-    rows = read_jsonl(infile)
+    rows = read_rows(infile)
+    for warning in id_warnings(rows) + [row.problem for row in rows if row.problem]:
+        click.echo(f"Warnung: {warning}", err=True)
     pipeline = _pipeline(ctx)
     _ensure_index(pipeline)
     pipeline.warm_up()  # models load before the first question's clock starts
-    count = _write_batch(pipeline, rows, outfile)
-    click.echo(f"{count} Antworten geschrieben: {outfile}", err=True)
+    records = _write_batch(pipeline, rows, outfile)
+    failed = [r["line"] for r in records if "error" in r]
+    click.echo(f"{len(records)} Antworten geschrieben: {outfile}"
+               + (f" ({len(failed)} mit Fehler: Zeile {', '.join(map(str, failed))})" if failed else ""), err=True)
 
 
-def _write_batch(pipeline, rows, outfile: Path) -> int:
+def _write_batch(pipeline, rows, outfile: Path) -> list[dict]:
+    """Answer the rows (`qa.eval.batch.BatchRow`) and write the records atomically."""
     from tqdm import tqdm
 
-    from qa.eval.batch import run_batch
+    from qa.eval.batch import answer_rows, write_records
 
-    outfile.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with open(outfile, "w", encoding="utf-8") as f:
-        for record in tqdm(run_batch(pipeline, rows), total=len(rows), desc="Fragen", unit="Frage",
-                           disable=len(rows) < 20, file=sys.stderr):
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
-    return count
+    records = []
+    progress = tqdm(answer_rows(pipeline, rows), total=len(rows), desc="Fragen", unit="Frage",
+                    disable=len(rows) < 20, file=sys.stderr)
+    write_records((records.append(r) or r for r in progress), outfile)
+    return records
 
 
 @main.command(name="eval")
@@ -206,7 +211,7 @@ def evaluate(ctx, gold, squad_file, baseline, limit, out_dir, outfile, as_json):
     import tempfile
 
     from qa.eval import score
-    from qa.eval.batch import read_jsonl
+    from qa.eval.batch import as_rows, read_jsonl
 
     rows = read_jsonl(gold)[:limit]
     pipeline = _pipeline(ctx)
@@ -214,7 +219,7 @@ def evaluate(ctx, gold, squad_file, baseline, limit, out_dir, outfile, as_json):
     pipeline.warm_up()
     folder = Path(tempfile.mkdtemp(prefix="qa-eval-"))
     target = outfile or folder / "answers.jsonl"
-    _write_batch(pipeline, rows, target)
+    _write_batch(pipeline, as_rows(rows), target)
     subset = folder / "gold.jsonl"  # the rows asked (all, or the first --limit)
     subset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     score.main(["score.py", str(subset), str(target)] + (["--json"] if as_json else []))

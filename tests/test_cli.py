@@ -135,3 +135,18 @@ def test_ask_works_without_network(index_env):
                  prefix=("unshare", "-n"))
     assert result.returncode == 0, result.stderr
     assert "Tunesien" in result.stdout
+
+
+def test_batch_gives_bad_rows_an_error_record_and_the_others_answers(index_env, tmp_path):
+    infile, out = tmp_path / "fragen.jsonl", tmp_path / "antworten.jsonl"
+    infile.write_text('{"id": "q1", "question": "Wer ist der neue EU-Außenbeauftragte?"}\n'
+                      '{"id": "q2", "question": 42}\n[1, 2]\n{"id": "q4", "question": "Wo?", "history": {}}\n'
+                      '{"id": "q5", "question": "Wer gewann die Bundestagswahl 2021?"}\n', encoding="utf-8")
+    result = run(["batch", str(infile), "--out", str(out)], index_env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr  # was: a traceback at row 2
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["q1", "q2", None, "q4", "q5"]
+    assert [r.get("line") for r in records if "error" in r] == [2, 3, 4]
+    assert "muss ein Text sein" in records[1]["error"] and "kein JSON-Objekt" in records[2]["error"]
+    assert records[4]["abstained"] is True and "error" not in records[4]
+    assert "5 Antworten geschrieben" in result.stderr
