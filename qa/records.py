@@ -145,6 +145,8 @@ class Answer:
         )
         if self.confidence is not None:
             record["confidence"] = round(self.confidence, 4)
+        if self.notes:  # German remarks, e.g. a cited file that cannot be read any more
+            record["notes"] = list(self.notes)
         return record
 
 

@@ -86,3 +86,42 @@ def app_url() -> str:
             pass
         time.sleep(1)
     raise RuntimeError(f"qa serve did not answer on {url} within {START_TIMEOUT_S} s:\n" + _log_tail(log_path))
+
+
+def start_app(corpus: Path, vectorstore: Path, name: str) -> tuple[str, subprocess.Popen, Path]:
+    """Start another `qa serve` on its own corpus and index folder; (url, process, log path).
+
+    The caller stops it (`stop_app`); its output goes to test-artifacts/<name>.log."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    env = dict(os.environ, QA_VECTORSTORE_DIR=str(vectorstore), QA_CORPUS_DIR=str(corpus), QA_PORT=str(port),
+               GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               ANONYMIZED_TELEMETRY="False", PYTHONUNBUFFERED="1")
+    for name_ in ("QA_UI_PASSWORD", "QA_HOST", "QA_CHROMA_HOST", "QA_API_KEY"):
+        env.pop(name_, None)
+    log_path = ARTIFACTS / f"{name}.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen([str(Path(sys.executable).parent / "qa"), "serve"], cwd=REPO, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"qa serve exited with {process.returncode}:\n" + _log_tail(log_path))
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                if response.status == 200:
+                    return url, process, log_path
+        except OSError:
+            time.sleep(1)
+    stop_app(process)
+    raise RuntimeError(f"qa serve did not answer on {url} within {START_TIMEOUT_S} s:\n" + _log_tail(log_path))
+
+
+def stop_app(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()

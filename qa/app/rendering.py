@@ -83,8 +83,15 @@ def status_html(answer: Answer, filters: Filters | None = None) -> str:
     extra = f" · {_number(answer.latency_ms / 1000, 2)} s"
     if filters is not None and filters.active:
         extra += " · Filter aktiv"
+    notes = "".join(f"<div class='qa-note'>{html.escape(note)}</div>" for note in answer.notes)
     return (f"<div class='qa-status'>{main}<span class='qa-badge qa-answerer' title='Antwortverfahren'>"
-            f"{label}</span><span class='qa-muted'>{extra}</span></div>")
+            f"{label}</span><span class='qa-muted'>{extra}</span>{notes}</div>")
+
+
+def problem_html(message: str) -> str:
+    """The inspector when a link cannot be shown: the German message, escaped."""
+    return (f"<div class='qa-empty qa-problem'><strong>Der Artikel kann nicht angezeigt werden.</strong>"
+            f"<p>{html.escape(message)}</p></div>")
 
 
 def sources_html(answer: Answer, index: int) -> str:

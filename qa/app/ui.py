@@ -31,7 +31,7 @@ from qa.app.forms import (Exchange, article_choices, chat_messages, history, lin
                           make_filters, resolve_link, validate_form)
 from qa.app.gate import WAITING, Gate, gated_stream  # noqa: E402
 from qa.app.rendering import (TITLE, answer_markdown, corpus_html, header_html, md_escape,  # noqa: E402
-                              sources_html, status_html)
+                              problem_html, sources_html, status_html)
 from qa.config import Settings  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.pipeline import Pipeline, clean_question  # noqa: E402
@@ -64,12 +64,15 @@ def notify(exc: Exception) -> None:
     gr.Warning rather than raising gr.Error: a raised error also paints every output
     component with an error badge and blanks the chat (Gradio 6.31). Toast titles are
     fixed English type names in 6.31 whatever `title` says; CSS shows German ones."""
+    gr.Warning(html.escape(user_message(exc)), title="Fehler", duration=15)
+
+
+def user_message(exc: Exception) -> str:
+    """The German message for a failure; an unexpected one is logged with its traceback."""
     if isinstance(exc, QAError):
-        message = str(exc)
-    else:
-        logger.error("Unerwarteter Fehler in der Oberfläche", exc_info=exc)
-        message = "Ein unerwarteter Fehler ist aufgetreten. Details stehen im Protokoll des Servers."
-    gr.Warning(html.escape(message), title="Fehler", duration=15)
+        return str(exc)
+    logger.error("Unerwarteter Fehler in der Oberfläche", exc_info=exc)
+    return "Ein unerwarteter Fehler ist aufgetreten. Details stehen im Protokoll des Servers."
 
 
 def _initial_choices(pipeline: Pipeline) -> list[tuple[str, str]]:
@@ -190,9 +193,8 @@ def build_app(pipeline: Pipeline, settings: Settings, gate: Gate | None = None) 
             """Show what a clicked citation, passage or corpus entry refers to."""
             try:
                 body, index = resolve_link(pipeline, past, str(evt._data.get("link", "")))
-            except Exception as exc:
-                notify(exc)
-                return {}
+            except Exception as exc:  # the German message in the viewer (an empty dict is no value)
+                return {inspector: problem_html(user_message(exc)), tabs: gr.Tabs(selected="artikel")}
             shown = {inspector: body, tabs: gr.Tabs(selected="artikel")}
             if index is not None:
                 exchange = past[index]
