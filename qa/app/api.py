@@ -145,17 +145,15 @@ class Api:
         slot = self.gate.for_answerer(name)
         await run_in_threadpool(slot.__enter__)
         events = self.pipeline.stream(question, history, filters, name)
+        finish = _Finish(events, slot)
         try:
             first = await run_in_threadpool(next, events, _END)
         except BaseException:
-            events.close()
-            slot.__exit__(None, None, None)
+            finish()
             raise
-        return StreamingResponse(self.sse(events, first, slot, fmt.ChunkWriter(model), base),
-                                 media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return _EventStream(self.sse(events, first, finish, fmt.ChunkWriter(model), base), finish)
 
-    async def sse(self, events, event, slot, writer: fmt.ChunkWriter, base: str):
+    async def sse(self, events, event, finish, writer: fmt.ChunkWriter, base: str):
         streamed = ""
         try:
             yield writer.start()
@@ -171,8 +169,7 @@ class Api:
             yield writer.error(api_error(exc).body)
             yield writer.done()
         finally:  # also when the client goes away: stop generating, free the slot
-            events.close()
-            slot.__exit__(None, None, None)
+            finish()
 
     async def ask(self, request: Request):
         body: AskRequest = await self.body(request, AskRequest)
@@ -210,6 +207,38 @@ class Api:
                            code="method_not_allowed")
         raise ApiError(404, f"Den Endpunkt {request.url.path} gibt es nicht. Vorhanden: "
                             f"{', '.join(_ENDPOINTS)}, /health.", code="not_found")
+
+
+class _Finish:
+    """The end of a streamed answer, exactly once: close the answer's generator, free its slot."""
+
+    def __init__(self, events, slot) -> None:
+        self.events, self.slot, self.done = events, slot, False
+
+    def __call__(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        try:
+            self.events.close()
+        finally:
+            self.slot.__exit__(None, None, None)
+
+
+class _EventStream(StreamingResponse):
+    """Server-sent events that finish their answer even when the client leaves before the first
+    chunk (then the body generator never starts, and its own `finally` never runs)."""
+
+    def __init__(self, body, finish: _Finish) -> None:
+        super().__init__(body, media_type="text/event-stream",
+                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        self.finish = finish
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.finish()
 
 
 def guarded(handler):
