@@ -12,12 +12,13 @@ seed corpus with the real models and a temporary index:
           API (/frage) at the same moment (issue 12 item 5: 30 users, p95 < 1.5 s);
 3. mixed  while one generative answer runs, extractive questions go to the API and to the UI
           every half second; each should be answered within 1.5 s (issue 12 item 5).
-          `--llm real` uses the installed language model; it is only asked when the reader finds
-          evidence, and it takes tens of seconds per answer on 2 busy cores. `--llm fake` (the
-          default) replaces the generative answerer by a fake one that streams a word every
-          `--fake-seconds`/20 s without using the CPU: it shows the scheduling (a slow answer
-          holds a slot of the gate, not the extractive path), not CPU contention. The output says
-          which one ran.
+          `--llm real` uses the generative answerer as installed; it asks the model only when the
+          reader finds good evidence (else it answers at once). `--llm model` has the installed
+          llama.cpp model write `llm_max_tokens` tokens about the best passage whatever the
+          evidence: the real CPU load of a generative answer. `--llm fake` (the default) streams
+          a word every `--fake-seconds`/20 s without using the CPU: it shows the scheduling (a slow
+          answer holds a slot of the gate, not the extractive path), not CPU contention. The
+          output says which one ran.
 
 Prints figures only; nothing is asserted (machines are shared and noisy).
 """
@@ -48,6 +49,8 @@ QUESTIONS = [
     "Welcher Ort wurde neben Bagdad als Ausbildungsort ausgewählt?",
 ]
 TARGET_S = 1.5
+LLM_MODES = {"fake": "simuliert: schläft statt zu rechnen", "model": "echtes Modell, fester Auftrag",
+             "real": "generatives Verfahren wie installiert"}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -182,6 +185,29 @@ def fake_llm(seconds: float):
     return Spec("Lokales Sprachmodell (simuliert)", Fake, lambda settings: True, "qa-llm")
 
 
+def model_llm():
+    """The installed model generating about the best passage, whatever the evidence."""
+    from dataclasses import replace
+
+    from qa.answer import Spec
+    from qa.answer.llm import make_backend
+
+    class Generating:
+        name = "llm"
+
+        def __init__(self, pipeline):
+            self.backend, self.settings = make_backend(pipeline.settings), pipeline.settings
+            self.extractive = pipeline.answerer("extractive")
+
+        def stream(self, question, hits, context):
+            prompt = f"Fasse diesen Text ausführlich zusammen:\n\n{hits[0].chunk.text}"
+            yield from self.backend.stream([{"role": "user", "content": prompt}], self.settings.llm_max_tokens, [])
+            *_, answer = self.extractive.stream(question, hits, context)
+            yield replace(answer, answerer=self.name)
+
+    return Spec("Lokales Sprachmodell (fester Auftrag)", Generating, lambda settings: True, "qa-llm")
+
+
 def free_port() -> int:
     import socket
 
@@ -201,6 +227,8 @@ def start_server(args):
                                          port=free_port(), api_key=None)
     if args.llm == "fake":
         ANSWERERS["llm"] = fake_llm(args.fake_seconds)
+    elif args.llm == "model":
+        ANSWERERS["llm"] = model_llm()
     pipeline = Pipeline(settings)
     pipeline.ensure_index(progress=False)
     pipeline.warm_up("extractive")
@@ -214,7 +242,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50, help="concurrent API clients (phase api; 0: skip)")
     parser.add_argument("--rounds", type=int, default=4, help="questions per API client")
     parser.add_argument("--ui-users", type=int, default=30, help="simultaneous UI sessions (phase ui; 0: skip)")
-    parser.add_argument("--llm", choices=["fake", "real", "none"], default="fake",
+    parser.add_argument("--llm", choices=["fake", "model", "real", "none"], default="fake",
                         help="generative answer of phase mixed (none: skip the phase)")
     parser.add_argument("--fake-seconds", type=float, default=20.0, help="duration of the fake generative answer")
     parser.add_argument("--json", type=Path, help="also write the figures here")
@@ -235,8 +263,7 @@ def main() -> None:
         if args.ui_users:
             figures["ui"] = phase_ui(url, args.ui_users)
         if args.llm != "none":
-            figures["mixed"] = phase_mixed(url, "simuliert (fake, schläft statt zu rechnen)" if args.llm == "fake"
-                                           else "echtes Sprachmodell")
+            figures["mixed"] = phase_mixed(url, LLM_MODES[args.llm])
     finally:
         server.close()
     if args.json:
