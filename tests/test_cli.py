@@ -150,3 +150,28 @@ def test_batch_gives_bad_rows_an_error_record_and_the_others_answers(index_env, 
     assert "muss ein Text sein" in records[1]["error"] and "kein JSON-Objekt" in records[2]["error"]
     assert records[4]["abstained"] is True and "error" not in records[4]
     assert "5 Antworten geschrieben" in result.stderr
+
+
+def test_links_out_of_the_corpus_are_never_quoted(tmp_path):
+    """A real symbolic link to a file outside the corpus, next to an empty .txt, an empty page and
+    a UTF-16 article: the index is built on the first `qa ask`, with German warnings only."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (tmp_path / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (corpus / "x.txt").symlink_to(tmp_path / "passwd")
+    (corpus / "leer.txt").write_text("", encoding="utf-8")
+    (corpus / "leer.html").write_text("<html></html>", encoding="utf-8")
+    (corpus / "utf16.txt").write_text("Die Bundeswehr bildet in Tunesien libysche Sicherheitskräfte aus.\n",
+                                      encoding="utf-16")
+    env = {"QA_CORPUS_DIR": str(corpus), "QA_VECTORSTORE_DIR": str(tmp_path / "vs")}
+    result = run(["ingest"], env)
+    assert result.returncode == 0, result.stderr
+    assert "Warnung: Die Datei x.txt ist eine Verknüpfung nach" in result.stderr
+    assert "Warnung: Die Datei leer.txt ist leer" in result.stderr
+    assert "Index aktualisiert: 6 neu" in result.stdout  # the five articles and the UTF-16 one
+    assert "trafilatura" not in result.stderr and "discarding" not in result.stderr
+    asked = run(["ask", "--json", "root x 0 0 root /root /bin/bash"], env)
+    assert asked.returncode == 0, asked.stderr
+    record = json.loads(asked.stdout)
+    assert "x.txt" not in {hit["source"] for hit in record["retrieved"]}  # was: retrieved and quoted
+    assert "root:x:0:0" not in asked.stdout
