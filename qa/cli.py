@@ -249,7 +249,8 @@ def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, 
         for variant, r in result["retrieval"].items():
             click.echo(f"{variant:10s} R@1 {r['recall_at_1']:.3f}  R@5 {r['recall_at_5']:.3f}  "
                        f"R@10 {r['recall_at_10']:.3f}  MRR@10 {r['mrr_at_10']:.3f}")
-        click.echo(f"short_answer EM {a['short_answer_em']:.3f}  F1 {a['short_answer_f1']:.3f}  "
+        click.echo(f"Span EM {a['span_em']:.3f}  F1 {a['span_f1']:.3f}  "
+                   f"short_answer EM {a['short_answer_em']:.3f}  F1 {a['short_answer_f1']:.3f}  "
                    f"Antwort enthält Gold {a['answer_contains_gold']:.3f}  Zitat-Treffer {a['citation_hit_rate']:.3f}  "
                    f"Enthaltungen {a['abstention_rate']:.3f}  Latenz p50/p95 {a['latency_ms_p50']}/{a['latency_ms_p95']} ms")
     click.echo(f"Bericht: {written[-1]}", err=True)
@@ -298,9 +299,11 @@ def calibrate_reader(ctx, weights_dir, data_path, held_out, seed, target):
     from qa.reader.calibrate import calibrate
     from qa.reader.data import load_questions, split_by_article
 
+    from dataclasses import asdict
+
     _, held = split_by_article(load_questions(data_path), held_out, seed)
     result = calibrate(ctx.obj, data_path, weights_dir, {q.title for q in held}, seed)
-    click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=1))
     if target:
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy(weights_dir / "calibration.json", target / "calibration.json")

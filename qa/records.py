@@ -126,7 +126,8 @@ class Answer:
     answerer: str
     latency_ms: float = 0.0
     notes: tuple[str, ...] = field(default=())
-    confidence: float | None = None  # the answerer's calibrated confidence in short_answer, where it has one
+    confidence: float | None = None  # the answerer's calibrated confidence in its evidence, where it has one
+    span: str | None = None  # the best answer span, also when it is not shown (headline) or abstained
 
     def to_record(self, qid: str | None = None) -> dict:
         """The batch output line of ../shared/eval/README.md."""
@@ -145,6 +146,8 @@ class Answer:
         )
         if self.confidence is not None:
             record["confidence"] = round(self.confidence, 4)
+        if self.span is not None:
+            record["span"] = self.span
         if self.notes:  # German remarks, e.g. a cited file that cannot be read any more
             record["notes"] = list(self.notes)
         return record

@@ -3,15 +3,17 @@ headline discipline, two-part questions. A scripted reader stands in for the mod
 tests/test_reader.py runs the real one."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pytest
 
 from qa.answer import ABSTAIN_TEXT, AnswerContext
-from qa.answer.extractive import Calibration, ReaderAnswerer, date_prefix, locate, split_question
+from qa.answer.extractive import ReaderAnswerer, clean_span, date_prefix, locate, split_question
 from qa.config import Settings
 from qa.ingest.chunking import chunk_article
 from qa.ingest.corpus import parse_text
+from qa.reader.confidence import Calibration
 from qa.reader.model import Reading, Span
 
 TEXT = ("NATO im Irak\n\n"
@@ -42,7 +44,9 @@ class ScriptedReader:
         return Reading((Span(0, start, start + len(self.answer), self.score),), tuple(self.null for _ in passages))
 
 
-CALIBRATION = Calibration(a=1.0, b=0.0, c=0.0, answer_threshold=0.5, headline_threshold=0.9)
+# confidence = sigmoid(margin) for both; the best candidate by margin alone
+CALIBRATION = Calibration(answer_weights={"margin": 1.0}, headline_weights={"margin": 1.0}, rank_weight=0.0,
+                          answer_threshold=0.5, headline_threshold=0.9)
 
 
 def _answerer(reader):
@@ -57,7 +61,7 @@ def test_the_sentence_holding_the_span_is_quoted_with_exact_offsets():
     assert citation.quote == "Der Einsatz läuft seit Oktober 2018."
     assert TEXT[citation.start:citation.end] == citation.quote
     assert answer.text.startswith("Seit Oktober 2018 [1].")  # confident: the headline, with its prefix
-    assert answer.confidence == pytest.approx(CALIBRATION.confidence(5.0, 0.0))
+    assert answer.confidence == pytest.approx(1 / (1 + math.exp(-5.0)))
 
 
 def test_unsure_answers_show_the_evidence_without_a_headline():
@@ -65,13 +69,14 @@ def test_unsure_answers_show_the_evidence_without_a_headline():
     answer = _answerer(ScriptedReader("Bagdad", score=1.0)).answer("Wo findet die Ausbildung statt?", hits)
     assert not answer.abstained
     assert answer.text == "„Die Ausbildung findet in Bagdad statt.“ [1]"  # no bold guess on top
-    assert answer.short_answer == "Bagdad"  # still reported for evaluation
+    assert answer.short_answer is None and answer.span == "Bagdad"  # the span is still reported for evaluation
 
 
 def test_below_the_answer_threshold_it_abstains():
     _, hits = _hits()
     answer = _answerer(ScriptedReader("Bagdad", score=-1.0)).answer("Wer bezahlt die Ausbildung?", hits)
     assert answer.abstained and answer.text == ABSTAIN_TEXT and answer.citations == ()
+    assert answer.short_answer is None and answer.span == "Bagdad"  # kept for coverage curves, never shown
     assert _answerer(ScriptedReader(None)).answer("Wer bezahlt die Ausbildung?", hits).abstained
 
 
@@ -110,6 +115,14 @@ def test_span_running_into_the_next_sentence_quotes_both():
 ])
 def test_split_question(question, parts):
     assert split_question(question) == parts
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("Wien –", "Wien"), ("(20.000 Euro", "20.000 Euro"), ("Kaindorf,", "Kaindorf"), ("(Sky)", "(Sky)"),
+    ('"noch nicht', "noch nicht"), ("„Rakka“", "„Rakka“"), ("6:4, 6:2)", "6:4, 6:2"),
+])
+def test_span_edges_are_cleaned(raw, clean):
+    assert clean_span(raw) == clean
 
 
 def test_date_prefix():

@@ -6,11 +6,12 @@ unit tests only; the real llama.cpp path runs in tests/test_generation_llm.py.
 import pytest
 
 from qa.answer import ABSTAIN_TEXT, final
-from qa.answer.extractive import Calibration, Evidence, ReaderAnswerer
+from qa.answer.extractive import Evidence, ReaderAnswerer
 from qa.answer.generative import GenerativeAnswerer, Passage, build_messages, support, verify
 from qa.config import Settings
 from qa.ingest.chunking import chunk_article
 from qa.ingest.corpus import parse_text
+from qa.reader.confidence import Calibration
 from qa.reader.model import Reading, Span
 from qa.records import Answer, Hit, Sentence
 
@@ -31,7 +32,7 @@ def hits():
 @pytest.fixture
 def passages(hits):
     sentences = [(h, s) for h in hits for s in h.chunk.sentences if s.text.endswith(".")]
-    return [Passage(i + 1, Evidence(h, (s,), s, 0.9)) for i, (h, s) in enumerate(sentences)]
+    return [Passage(i + 1, Evidence(h, (s,), s, 0.9, 0.9)) for i, (h, s) in enumerate(sentences)]
 
 
 def test_correct_answer_is_kept_and_renumbered(passages):
@@ -120,7 +121,8 @@ class ScriptedReader:
 
 def extractive():
     return ReaderAnswerer(ScriptedReader(), Settings(),
-                          Calibration(a=1.0, b=0.0, c=0.0, answer_threshold=0.5, headline_threshold=0.9))
+                          Calibration(answer_weights={"margin": 1.0}, headline_weights={"margin": 1.0},
+                                      rank_weight=0.0, answer_threshold=0.5, headline_threshold=0.9))
 
 
 def generative(backend):

@@ -3,12 +3,14 @@ retrieved passages; the sentence that holds it is the quoted evidence.
 
 For one question:
 1. The reader reads the first `reader_passages` hits (question + chunk) in one batch.
-2. Each candidate span gets a calibrated confidence from its score and its passage's
-   no-answer score (`Calibration`, fitted on held-out data by `qa calibrate-reader`).
-3. Below `answer_threshold` the answer abstains ("Dazu enthalten die Artikel keine Angaben.").
+2. Each candidate span gets calibrated confidences from its scores, its passage's no-answer
+   score and how much of the question its sentence covers (qa.reader.confidence, fitted on
+   held-out data by `qa calibrate-reader`).
+3. Below the answer threshold the answer abstains ("Dazu enthalten die Artikel keine Angaben.").
    Otherwise the sentence holding the best span (and the next one where the span runs on) is
-   quoted with its exact offsets; the span itself becomes `short_answer`, and is shown in bold
-   on top only from `headline_threshold` on: a wrong headline is worse than none.
+   quoted with its exact offsets. The span is shown on top, as the headline and `short_answer`,
+   only when its headline confidence reaches its threshold: a wrong headline is worse than
+   none. The best span is always reported as `span` (for evaluation).
 4. A two-part question ("Wie viele …, und wie viele …?") is answered part by part, each part
    with its own citation.
 
@@ -19,43 +21,15 @@ Not handled: answers that must be combined from two passages; arithmetic; yes/no
 """
 from __future__ import annotations
 
-import json
-import math
 import re
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
 from qa.answer import ABSTAIN_TEXT, AnswerContext, abstain
 from qa.answer.citations import build_citations, render_answer
+from qa.language import analyze
+from qa.reader.confidence import Calibration, features
 from qa.records import Answer, Hit, Sentence
-
-CALIBRATION_FILE = "calibration.json"
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """confidence = sigmoid(a · margin + b · score + c), margin = span score − its passage's
-    no-answer score; thresholds on that confidence for answering and for a headline."""
-
-    a: float = 1.0
-    b: float = 0.0
-    c: float = 0.0
-    answer_threshold: float = 0.5
-    headline_threshold: float = 0.8
-
-    def confidence(self, score: float, null: float) -> float:
-        z = self.a * (score - null) + self.b * score + self.c
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
-    @classmethod
-    def load(cls, folder: Path) -> "Calibration":
-        path = Path(folder) / CALIBRATION_FILE
-        if not path.is_file():
-            return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(**{k: float(v) for k, v in data.items() if k in cls.__dataclass_fields__})
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -64,7 +38,9 @@ class Evidence:
     hit: Hit
     sentences: tuple[Sentence, ...]  # quoted, in order
     span: Sentence  # the short answer with offsets in the source text
-    confidence: float
+    confidence: float  # that the quoted evidence answers the question
+    headline: float = 0.0  # that the span is the answer itself
+    features: dict = field(default_factory=dict, compare=False)  # what the confidences were computed from
 
     @property
     def text(self) -> str:
@@ -84,13 +60,15 @@ class ReaderAnswerer:
     # -- evidence (also for the generative answerer) ------------------------------------------
     def evidence(self, question: str, hits: Sequence[Hit], context: AnswerContext = AnswerContext(),
                  limit: int = 5) -> list[Evidence]:
-        """The best candidate answers, one per sentence, most confident first."""
+        """The best candidate answers, one per sentence, best first (by the calibration's choice:
+        span score over the passage's no-answer score, and the passage's retrieval rank)."""
         read = [h for h in hits[:self.passages] if h.chunk.sentences]
         if not read:
             return []
-        reading = self.reader.read(reader_question(question, context), [h.chunk.text for h in read])
-        found: list[Evidence] = []
-        seen: set[tuple[str, int]] = set()
+        asked = reader_question(question, context)
+        reading = self.reader.read(asked, [h.chunk.text for h in read])
+        terms = set(analyze(question))
+        best: dict[tuple[str, int], tuple[float, Evidence]] = {}
         for span in reading.spans:
             hit = read[span.passage]
             located = locate(hit, span.start, span.end)
@@ -98,14 +76,15 @@ class ReaderAnswerer:
                 continue
             sentences, short = located
             key = (hit.chunk.source, sentences[0].start)
-            if key in seen:
+            null = reading.null[span.passage]
+            choice = self.calibration.choice(span.score - null, hit.rank)
+            if key in best and best[key][0] >= choice:
                 continue
-            seen.add(key)
-            confidence = self.calibration.confidence(span.score, reading.null[span.passage])
-            found.append(Evidence(hit, sentences, short, confidence))
-            if len(found) == limit:
-                break
-        return sorted(found, key=lambda e: -e.confidence)
+            f = features(terms, span.score, null, " ".join(s.text for s in sentences), hit.chunk.text)
+            best[key] = (choice, Evidence(hit, sentences, short, self.calibration.answer_confidence(f),
+                                          self.calibration.headline_confidence(f), f))
+        ranked = sorted(best.values(), key=lambda item: -item[0])
+        return [evidence for _, evidence in ranked[:limit]]
 
     # -- answers -----------------------------------------------------------------------------
     def stream(self, question: str, hits: Sequence[Hit], context: AnswerContext = AnswerContext()
@@ -116,21 +95,28 @@ class ReaderAnswerer:
 
     def answer(self, question: str, hits: Sequence[Hit], context: AnswerContext = AnswerContext()) -> Answer:
         parts = split_question(question)
-        found = []
+        found, candidates = [], []
         for part in parts:
             evidence = self.evidence(part, hits, context, limit=1)
+            candidates += evidence
             if evidence and evidence[0].confidence >= self.calibration.answer_threshold:
                 found.append((part, evidence[0]))
-        if not found:
-            return abstain(hits, self.name)
+        if not found:  # the best candidate is kept for evaluation (coverage curves), never shown
+            best = candidates[0] if candidates else None
+            return replace(abstain(hits, self.name), span=best.span.text if best else None,
+                           confidence=best.confidence if best else None)
         if len(parts) > 1:
             return self._multi(found, len(parts), hits)
         part, best = found[0]
         citations = build_citations([(best.hit, s) for s in best.sentences])
-        headline = best.span.text if best.confidence >= self.calibration.headline_threshold else None
+        headline = best.span.text if self._headline(best) else None
         text = render_answer(headline, date_prefix(part), [c.quote for c in citations])
-        return Answer(text=text, short_answer=best.span.text, abstained=False, citations=tuple(citations),
-                      hits=tuple(hits), answerer=self.name, confidence=best.confidence)
+        return Answer(text=text, short_answer=headline, abstained=False, citations=tuple(citations),
+                      hits=tuple(hits), answerer=self.name, confidence=best.confidence, span=best.span.text)
+
+    def _headline(self, evidence: Evidence) -> bool:
+        """Show the span in bold on top? Only when the reader is sure of it: a wrong headline is worse than none."""
+        return evidence.headline >= self.calibration.headline_threshold
 
     def _multi(self, found: list[tuple[str, Evidence]], asked: int, hits: Sequence[Hit]) -> Answer:
         """One numbered line per answered part, each with its quote and citation."""
@@ -139,15 +125,15 @@ class ReaderAnswerer:
         lines = []
         for part, e in found:
             marks = "".join(f"[{number[(e.hit.chunk.source, s.start)]}]" for s in e.sentences)
-            head = e.span.text if e.confidence >= self.calibration.headline_threshold else None
+            head = e.span.text if self._headline(e) else None
             quote = " ".join(s.text for s in e.sentences)
             lines.append(f"– {part.rstrip('?')}? " + (f"{head} {marks}: " if head else f"{marks} ") + f"„{quote}“")
         if len(found) < asked:
             lines.append(f"– Zu den übrigen Teilen der Frage: {ABSTAIN_TEXT}")
-        shorts = [e.span.text for _, e in found]
-        return Answer(text="\n\n".join(lines), short_answer="; ".join(shorts), abstained=False,
-                      citations=tuple(citations), hits=tuple(hits), answerer=self.name,
-                      confidence=min(e.confidence for _, e in found))
+        heads = [e.span.text for _, e in found if self._headline(e)]
+        return Answer(text="\n\n".join(lines), short_answer="; ".join(heads) if len(heads) == len(found) else None,
+                      abstained=False, citations=tuple(citations), hits=tuple(hits), answerer=self.name,
+                      confidence=min(e.confidence for _, e in found), span="; ".join(e.span.text for _, e in found))
 
 
 def locate(hit: Hit, start: int, end: int) -> tuple[tuple[Sentence, ...], Sentence] | None:
@@ -161,7 +147,7 @@ def locate(hit: Hit, start: int, end: int) -> tuple[tuple[Sentence, ...], Senten
         if rel <= start < rel + len(sentence.text):
             a = start - rel
             b = min(end - rel, len(sentence.text))
-            text = sentence.text[a:b].strip(" ,;:")
+            text = clean_span(sentence.text[a:b])
             if not text:
                 return None
             a += sentence.text[a:b].index(text)
@@ -171,6 +157,24 @@ def locate(hit: Hit, start: int, end: int) -> tuple[tuple[Sentence, ...], Senten
                 quoted.append(chunk.sentences[i + 1])
             return tuple(quoted), short
     return None
+
+
+_EDGE = " \t\n,;:–—-"
+_PAIRS = {"(": ")", "[": "]", "„": "“", "«": "»", "»": "«", '"': '"'}
+
+
+def clean_span(text: str) -> str:
+    """The span without separators at its edges ("Wien –", "Kaindorf,") and without a bracket or
+    quotation mark that opens or closes outside it ("(20.000 Euro" -> "20.000 Euro")."""
+    text = text.strip(_EDGE)
+    changed = True
+    while changed and text:
+        changed = False
+        if text[0] in _PAIRS and _PAIRS[text[0]] not in text[1:]:
+            text, changed = text[1:].strip(_EDGE), True
+        elif text[-1] in _PAIRS.values() and not any(o in text[:-1] for o, c in _PAIRS.items() if c == text[-1]):
+            text, changed = text[:-1].strip(_EDGE), True
+    return text
 
 
 _CONTINUATION = re.compile(r",?\s+und\s+(?=(?:wie viele|wie viel|wer|wen|wem|wann|wo|wohin|woher|was|welche[rsnm]?|warum|seit wann|bis wann)\b)",

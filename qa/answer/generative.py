@@ -153,7 +153,7 @@ def verify(raw: str, passages: Sequence[Passage], threshold: float = SUPPORT_THR
 def _disagrees(best: Evidence, text: str, headline_threshold: float) -> bool:
     """The reader is confident in a short answer that the model's answer does not contain
     (two readers, two different facts)."""
-    return best.confidence >= headline_threshold and best.span.text.lower() not in text.lower()
+    return best.headline >= headline_threshold and best.span.text.lower() not in text.lower()
 
 
 class GenerativeAnswerer:
@@ -207,6 +207,8 @@ class GenerativeAnswerer:
                      title=p.evidence.hit.chunk.title, publisher=p.evidence.hit.chunk.publisher,
                      date=p.evidence.hit.chunk.date)
             for i, p in enumerate(checked.cited, start=1))
-        short = best.span.text if best.span.text in checked.text else None
+        sure = best.headline >= self.extractive.calibration.headline_threshold
+        short = best.span.text if sure and best.span.text in checked.text else None
         return Answer(text=checked.text, short_answer=short, abstained=False, citations=citations,
-                      hits=tuple(hits), answerer=self.name, notes=notes, confidence=best.confidence)
+                      hits=tuple(hits), answerer=self.name, notes=notes, confidence=best.confidence,
+                      span=best.span.text)

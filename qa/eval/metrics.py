@@ -137,6 +137,8 @@ def summarize_squad(rows: Sequence[dict], variants: Sequence[str], worst: int = 
                            "recall_curve": [round(recall_at_k(ranks, k), 4) for k in range(1, 11)]}
     latencies = [r["latency_ms"] for r in rows if not r.get("error")]
     answers = {
+        "span_em": round(sum(r.get("span_em", 0.0) for r in rows) / n, 4) if n else None,
+        "span_f1": round(sum(r.get("span_f1", 0.0) for r in rows) / n, 4) if n else None,
         "short_answer_em": round(sum(r["em"] for r in rows) / n, 4) if n else None,
         "short_answer_f1": round(sum(r["f1"] for r in rows) / n, 4) if n else None,
         "short_answer_rate": round(sum(r["short_answer"] is not None for r in rows) / n, 4) if n else None,

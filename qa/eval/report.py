@@ -98,7 +98,9 @@ def render_report(m: dict) -> str:
                   f"mit k={lc['ranked_k']} abgefragt, die Lehrbuch-Pipeline gibt ihrem LLM k={lc['llm_k']}.", ""]
     lines += ["![Recall@k](recall_at_k.png)", "", "## Antworten", ""]
     lines += _table(["Kennzahl", "Wert"], [
-        ("short_answer EM", a["short_answer_em"]), ("short_answer F1", a["short_answer_f1"]),
+        ("Antwort-Span EM (beantwortete Fragen; Enthaltung = 0)", a.get("span_em")),
+        ("Antwort-Span F1 (beantwortete Fragen; Enthaltung = 0)", a.get("span_f1")),
+        ("short_answer (Überschrift) EM", a["short_answer_em"]), ("short_answer (Überschrift) F1", a["short_answer_f1"]),
         ("Anteil mit short_answer", a["short_answer_rate"]),
         ("Antworttext enthält Gold-Span", a["answer_contains_gold"]),
         ("Zitate enthalten Gold-Absatz", a["citation_hit_rate"]), ("Enthaltungen", a["abstention_rate"]),

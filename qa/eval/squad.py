@@ -195,6 +195,9 @@ def _ask(pipeline, question: SquadQuestion, variants: dict[str, Callable[[str], 
         "short_answer": short, "answer": text, "abstained": abstained, "cited": cited,
         "latency_ms": round(latency, 1),
         "em": exact_match(short, question.answers), "f1": round(f1_score(short, question.answers), 4),
+        "span": None if abstained else candidate and candidate[0],
+        "span_em": 0.0 if abstained or not candidate else exact_match(candidate[0], question.answers),
+        "span_f1": 0.0 if abstained or not candidate else round(f1_score(candidate[0], question.answers), 4),
         "contains": contains_answer(text, question.answers), "cited_gold": question.source in cited,
         "ranks": ranks, "top": top["product"], "error": error,
         "confidence": candidate[1] if candidate else None,
@@ -203,12 +206,9 @@ def _ask(pipeline, question: SquadQuestion, variants: dict[str, Callable[[str], 
 
 
 def best_candidate(pipeline, question: str, answer) -> tuple[str, float] | None:
-    """(short answer, confidence) the extractive reader would give, answered or not: for the
-    coverage/accuracy curve (an abstention is read again to learn its best candidate)."""
-    if not answer.abstained and answer.short_answer is not None and answer.confidence is not None:
-        return answer.short_answer, answer.confidence
-    evidence = pipeline.answerer("extractive").evidence(question, answer.hits)
-    return (evidence[0].span.text, evidence[0].confidence) if evidence else None
+    """(span, confidence) of the answer's best candidate, answered or not: for the
+    coverage/accuracy curve."""
+    return (answer.span, answer.confidence) if answer.span is not None and answer.confidence is not None else None
 
 
 def _langchain_ranking(dataset: SquadSet, settings: Settings, embedder, folder: Path):

@@ -5,19 +5,20 @@ held-out articles (drawn with the seed). Questions of the held-out articles whos
 is in the corpus are answerable; those whose paragraph was removed, and whose answer occurs
 in no paragraph left, are unanswerable there (the retriever still finds their article's other
 paragraphs: near misses, as in real use). Every question goes through the product's retrieval
-and the reader; for the best candidate of each we record its span score, the no-answer score
-of its passage, whether the quoted sentence contains the gold answer and whether the short
-answer matches it.
+and the reader, and the candidate the answerer would build its answer from is labelled: does
+its quoted sentence contain the gold answer (`answer_ok`), does its span match it (F1 ≥ 0.8,
+`headline_ok`)?
 
-From these:
-- `a, b, c`: a logistic regression (scikit-learn) of "the quoted evidence answers the
-  question" on (score − null, score);
-- `answer_threshold`: the confidence that minimises wrong answers × WRONG_COST + false
-  abstentions (a wrong answer with a citation is the worst thing the product can show);
-- `headline_threshold`: the lowest confidence from which at least HEADLINE_PRECISION of the
-  short answers match the gold answer (a bold wrong name is worse than none).
-
-The calibration is written to `calibration.json` beside the weights, with its figures.
+Fitted (qa.reader.confidence.Calibration):
+- `rank_weight`: of RANK_WEIGHTS, the one whose chosen candidates quote the gold answer most often;
+- two logistic regressions (scikit-learn) of `answer_ok` and `headline_ok` on the features;
+- `answer_threshold`: the confidence that minimises wrong answers × WRONG_COST + abstentions on
+  questions it would have answered right (a wrong answer with a citation is the worst thing the
+  product can show);
+- `headline_threshold`: the lowest headline confidence from which at least HEADLINE_PRECISION of
+  the shown spans match the gold answer (a bold wrong name is worse than none); 1.0 (never) when
+  no threshold reaches it.
+The result goes to `calibration.json` beside the weights, with its figures.
 """
 from __future__ import annotations
 
@@ -25,19 +26,21 @@ import json
 import random
 import sys
 import tempfile
-from dataclasses import asdict
+from dataclasses import replace
 from pathlib import Path
+
+from qa.reader.confidence import FEATURES, Calibration
 
 WRONG_COST = 2.0
 HEADLINE_PRECISION = 0.9
+RANK_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0)
 
 
 def held_out_corpus(questions, titles: set[str], seed: int):
     """(paragraphs kept, answerable questions, unanswerable questions)."""
     contexts = list(dict.fromkeys(q.context for q in questions))
-    held = [c for c in dict.fromkeys(q.context for q in questions if q.title in titles)]
-    rng = random.Random(seed)
-    removed = set(rng.sample(held, len(held) // 2))
+    held = list(dict.fromkeys(q.context for q in questions if q.title in titles))
+    removed = set(random.Random(seed).sample(held, len(held) // 2))
     kept = [c for c in contexts if c not in removed]
     answerable = [q for q in questions if q.title in titles and q.context not in removed]
     unanswerable = [q for q in questions if q.title in titles and q.context in removed
@@ -45,106 +48,117 @@ def held_out_corpus(questions, titles: set[str], seed: int):
     return kept, answerable, unanswerable
 
 
-def observe(pipeline, answerer, question: str) -> dict | None:
-    """The best candidate's raw scores for one question (None when the reader finds nothing)."""
-    hits = pipeline.retrieve(question)
-    read = [h for h in hits[:answerer.passages] if h.chunk.sentences]
-    if not read:
+class MemoReader:
+    """A reader that remembers its readings (the same question is read once per rank weight)."""
+
+    def __init__(self, reader) -> None:
+        self.reader, self._seen = reader, {}
+
+    def read(self, question, passages, top=20):
+        key = (question, tuple(passages), top)
+        if key not in self._seen:
+            self._seen[key] = self.reader.read(question, passages, top)
+        return self._seen[key]
+
+
+def observe(answerer, question, hits, gold: tuple[str, ...], answerable: bool) -> dict | None:
+    """The features and labels of the candidate the answerer would answer from."""
+    from qa.eval.metrics import contains_answer, f1_score
+
+    evidence = answerer.evidence(question, hits, limit=1)
+    if not evidence:
         return None
-    reading = answerer.reader.read(question, [h.chunk.text for h in read])
-    from qa.answer.extractive import locate
-
-    for span in reading.spans:
-        located = locate(read[span.passage], span.start, span.end)
-        if located:
-            sentences, short = located
-            return {"score": span.score, "null": reading.null[span.passage], "short": short.text,
-                    "quote": " ".join(s.text for s in sentences), "source": read[span.passage].chunk.source}
-    return None
+    best = evidence[0]
+    return {**best.features, "answerable": answerable, "span": best.span.text, "quote": best.text,
+            "answer_ok": answerable and contains_answer(best.text, gold),
+            "headline_ok": answerable and f1_score(best.span.text, gold) >= 0.8}
 
 
-def fit(observations: list[dict]) -> dict:
-    """Logistic regression and the two thresholds (see the module docstring)."""
+def fit(observations: list[dict], rank_weight: float) -> Calibration:
+    """Two logistic regressions and their thresholds (see the module docstring)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    X = np.array([[o["score"] - o["null"], o["score"]] for o in observations])
-    y = np.array([o["answer_ok"] for o in observations], dtype=int)
-    model = LogisticRegression(C=1.0).fit(X, y)
-    a, b = (float(w) for w in model.coef_[0])
-    c = float(model.intercept_[0])
-    conf = model.predict_proba(X)[:, 1]
-    best_cost, answer_threshold = float("inf"), 0.5
-    for t in np.linspace(0.05, 0.95, 91):
-        answered = conf >= t
-        cost = WRONG_COST * np.sum(answered & (y == 0)) + np.sum(~answered & (y == 1) & np.array(
-            [o["answerable"] for o in observations]))
-        if cost < best_cost:
-            best_cost, answer_threshold = cost, float(t)
-    headline_ok = np.array([o["headline_ok"] for o in observations])
-    headline_threshold = 0.99
-    for t in np.linspace(answer_threshold, 0.99, 100):
-        kept = conf >= t
-        if kept.sum() >= 10 and headline_ok[kept].mean() >= HEADLINE_PRECISION:
+    X = np.array([[o[k] for k in FEATURES] for o in observations])
+    weights = {}
+    for label in ("answer_ok", "headline_ok"):
+        y = np.array([o[label] for o in observations], dtype=int)
+        model = LogisticRegression(C=1.0, max_iter=1000).fit(X, y)
+        weights[label] = {**{k: float(w) for k, w in zip(FEATURES, model.coef_[0])}, "bias": float(model.intercept_[0])}
+    calibration = Calibration(answer_weights=weights["answer_ok"], headline_weights=weights["headline_ok"],
+                              rank_weight=rank_weight)
+    answer = np.array([calibration.answer_confidence(o) for o in observations])
+    headline = np.array([calibration.headline_confidence(o) for o in observations])
+    ok = np.array([o["answer_ok"] for o in observations])
+    costs = {float(t): WRONG_COST * np.sum((answer >= t) & ~ok) + np.sum((answer < t) & ok)
+             for t in np.round(np.linspace(0.05, 0.95, 91), 3)}
+    answer_threshold = min(costs, key=lambda t: (costs[t], t))
+    right = np.array([o["headline_ok"] for o in observations])
+    headline_threshold = 1.0
+    for t in np.round(np.linspace(0.05, 0.99, 95), 3):
+        shown = (headline >= t) & (answer >= answer_threshold)
+        if shown.sum() >= 10 and right[shown].mean() >= HEADLINE_PRECISION:
             headline_threshold = float(t)
             break
-    return {"a": a, "b": b, "c": c, "answer_threshold": round(answer_threshold, 3),
-            "headline_threshold": round(headline_threshold, 3)}
+    return replace(calibration, answer_threshold=answer_threshold, headline_threshold=headline_threshold)
 
 
 def calibrate(settings, data_path: Path, weights_dir: Path, titles: set[str], seed: int = 13,
-              progress: bool = True) -> dict:
+              progress: bool = True) -> Calibration:
     """Run the held-out questions end to end, fit, write `calibration.json`; return it."""
     from tqdm import tqdm
 
-    from qa.answer.extractive import CALIBRATION_FILE, Calibration, ReaderAnswerer
-    from qa.eval.metrics import contains_answer, f1_score
+    from qa.answer.extractive import ReaderAnswerer
     from qa.pipeline import Pipeline
     from qa.reader.data import load_questions
     from qa.reader.model import load_reader
 
     questions = load_questions(data_path)
     kept, answerable, unanswerable = held_out_corpus(questions, titles, seed)
+    todo = [(q, True) for q in answerable] + [(q, False) for q in unanswerable]
     with tempfile.TemporaryDirectory(prefix="qa-calibrate-") as tmp:
-        tmp = Path(tmp)
-        settings = settings.replace(corpus_dir=tmp / "corpus", vectorstore_dir=tmp / "index", chroma_host=None,
-                                    reader_weights_dir=weights_dir)
+        settings = settings.replace(corpus_dir=Path(tmp) / "corpus", vectorstore_dir=Path(tmp) / "index",
+                                    chroma_host=None, reader_weights_dir=weights_dir)
         settings.corpus_dir.mkdir(parents=True)
         for i, context in enumerate(kept):
             (settings.corpus_dir / f"p{i:04d}.txt").write_text(context + "\n", encoding="utf-8")
-        reader = load_reader(settings.cache_dir, weights_dir, settings.reader_dtype)
+        reader = MemoReader(load_reader(settings.cache_dir, weights_dir, settings.reader_dtype))
         pipeline = Pipeline(settings, reader=reader)
         pipeline.ingest(progress=progress)
-        answerer = ReaderAnswerer(reader, settings, Calibration())
-        observations = []
-        todo = [(q, True) for q in answerable] + [(q, False) for q in unanswerable]
-        for q, is_answerable in tqdm(todo, desc="Kalibrieren", unit="Frage", disable=not progress, file=sys.stderr):
-            o = observe(pipeline, answerer, q.question)
-            if o is None:
-                continue
-            o.update(answerable=is_answerable,
-                     answer_ok=is_answerable and contains_answer(o["quote"], q.answers),
-                     headline_ok=is_answerable and f1_score(o["short"], q.answers) >= 0.8)
-            observations.append(o)
-    fitted = fit(observations)
-    calibration = Calibration(**fitted)
-    confidences = [calibration.confidence(o["score"], o["null"]) for o in observations]
-    answered = [c >= calibration.answer_threshold for c in confidences]
-    figures = {
+        hits = {q.id: pipeline.retrieve(q.question) for q, _ in todo}
+    by_weight = {}
+    for w in tqdm(RANK_WEIGHTS, desc="Kalibrieren", unit="Gewicht", disable=not progress, file=sys.stderr):
+        answerer = ReaderAnswerer(reader, settings, Calibration(rank_weight=w))
+        by_weight[w] = [o for q, a in todo if (o := observe(answerer, q.question, hits[q.id], q.answers, a))]
+    rank_weight = max(RANK_WEIGHTS, key=lambda w: (sum(o["answer_ok"] for o in by_weight[w]), -w))
+    observations = by_weight[rank_weight]
+    calibration = fit(observations, rank_weight)
+    calibration = replace(calibration, fitted_on={
+        "data": Path(data_path).name, "held_out_titles": sorted(titles), "seed": seed,
+        "reader_passages": settings.reader_passages,
+        "quote_has_answer_by_rank_weight": {str(w): _share([o["answer_ok"] for o in by_weight[w] if o["answerable"]])
+                                            for w in RANK_WEIGHTS},
+        **figures(calibration, observations)})
+    calibration.save(weights_dir)
+    (Path(weights_dir) / "calibration-observations.jsonl").write_text(
+        "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in observations), encoding="utf-8")
+    return calibration
+
+
+def figures(calibration: Calibration, observations: list[dict]) -> dict:
+    """How the fitted operating point behaves on the observations it was fitted on."""
+    answered = [calibration.answer_confidence(o) >= calibration.answer_threshold for o in observations]
+    shown = [a and calibration.headline_confidence(o) >= calibration.headline_threshold
+             for a, o in zip(answered, observations)]
+    return {
         "questions": len(observations), "answerable": sum(o["answerable"] for o in observations),
         "unanswerable": sum(not o["answerable"] for o in observations),
         "answered_when_answerable": _share([a for a, o in zip(answered, observations) if o["answerable"]]),
         "abstained_when_unanswerable": _share([not a for a, o in zip(answered, observations) if not o["answerable"]]),
-        "evidence_right_when_answered": _share([o["answer_ok"] for a, o in zip(answered, observations) if a]),
-        "headline_right_when_shown": _share([o["headline_ok"] for c, o in zip(confidences, observations)
-                                             if c >= calibration.headline_threshold]),
-        "headline_shown": _share([c >= calibration.headline_threshold for c in confidences]),
+        "quote_has_answer_when_answered": _share([o["answer_ok"] for a, o in zip(answered, observations) if a]),
+        "headline_shown_when_answered": _share([s for s, a in zip(shown, answered) if a]),
+        "headline_right_when_shown": _share([o["headline_ok"] for s, o in zip(shown, observations) if s]),
     }
-    result = {**asdict(calibration), "fitted_on": {"data": Path(data_path).name, "held_out_titles": sorted(titles),
-                                                   "seed": seed, **figures}}
-    (Path(weights_dir) / CALIBRATION_FILE).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",
-                                                      encoding="utf-8")
-    return result
 
 
 def _share(flags: list[bool]) -> float | None:

@@ -1,0 +1,83 @@
+"""From the reader's scores to a calibrated confidence: which candidate, how sure, and when to
+show a headline.
+
+A candidate answer is described by a few numbers (`features`):
+- margin: its span score minus the no-answer score of its passage (raw span scores are not
+  comparable across passages: on held-out XQuAD the top raw score over four passages quoted the
+  right sentence for 0.57 of the questions, the top margin for 0.76);
+- score: the span score itself;
+- coverage_sentence / coverage_passage: the share of the question's stemmed content words found
+  in the quoted sentence / the whole passage (an answer to a question about something else).
+The candidate an answer is built from maximises `margin − rank_weight · (rank − 1)` (rank of its
+passage in retrieval). Two logistic regressions over the features, fitted by
+`qa calibrate-reader` on held-out data, give the probability that the quoted evidence answers
+the question (`answer`) and that the span is the answer itself (`headline`); each has its
+threshold. All of it is stored in `calibration.json` beside the reader's weights.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from qa.language import analyze, term_match
+
+logger = logging.getLogger(__name__)
+
+CALIBRATION_FILE = "calibration.json"
+FEATURES = ("margin", "score", "coverage_sentence", "coverage_passage")
+
+
+def coverage(question_terms: set[str], text: str) -> float:
+    """Share of the question's stemmed content terms found in the text (inflections count 0.8)."""
+    if not question_terms:
+        return 0.0
+    present = set(analyze(text))
+    return sum(term_match(t, present) for t in question_terms) / len(question_terms)
+
+
+def features(question_terms: set[str], score: float, null: float, sentence: str, passage: str) -> dict[str, float]:
+    return {"margin": score - null, "score": score, "coverage_sentence": coverage(question_terms, sentence),
+            "coverage_passage": coverage(question_terms, passage)}
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    answer_weights: dict[str, float] = field(default_factory=lambda: {"margin": 0.5, "bias": -1.0})
+    headline_weights: dict[str, float] = field(default_factory=lambda: {"margin": 0.5, "bias": -3.0})
+    rank_weight: float = 0.5
+    answer_threshold: float = 0.5
+    headline_threshold: float = 0.8
+    fitted_on: dict = field(default_factory=dict)
+
+    def choice(self, margin: float, rank: int) -> float:
+        """What the answer's candidate maximises."""
+        return margin - self.rank_weight * (rank - 1)
+
+    def answer_confidence(self, f: dict[str, float]) -> float:
+        return _sigmoid(self.answer_weights.get("bias", 0.0) + sum(w * f[k] for k, w in self.answer_weights.items()
+                                                                    if k != "bias"))
+
+    def headline_confidence(self, f: dict[str, float]) -> float:
+        return _sigmoid(self.headline_weights.get("bias", 0.0) + sum(w * f[k] for k, w in self.headline_weights.items()
+                                                                      if k != "bias"))
+
+    @classmethod
+    def load(cls, folder: Path) -> "Calibration":
+        path = Path(folder) / CALIBRATION_FILE
+        if not path.is_file():
+            logger.warning("No %s in %s: the reader's confidence is not calibrated.", CALIBRATION_FILE, folder)
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def save(self, folder: Path) -> Path:
+        path = Path(folder) / CALIBRATION_FILE
+        path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return path
