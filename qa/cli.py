@@ -325,7 +325,7 @@ def serve(ctx, host, port, password):
     check_serve(settings)
     pipeline = _pipeline(ctx)
     click.echo("Index wird geprüft …")
-    report = pipeline.ensure_index(progress=True)
+    report = pipeline.ensure_index(progress=True, on_wait=lambda message: click.echo(f"Hinweis: {message}"))
     click.echo(report.summary() if report else "Index ist aktuell.")
     for _, reason in report.skipped if report else ():
         click.echo(f"Warnung: {reason}", err=True)

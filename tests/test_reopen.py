@@ -149,3 +149,22 @@ def test_an_index_from_before_generations_is_read_and_replaced(settings, fake_em
     names = {c.name for c in ChromaStore(settings, fake_embedder).client.list_collections()}
     assert "articles" not in names and "articles-files" not in names
     assert REMOVED in sources(legacy)  # the reader moved on to the rebuilt index
+
+
+def test_reopening_stops_the_systems_it_forgot(settings, fake_embedder, monkeypatch):
+    """Each reopen of a local folder makes a new Chroma system (a copy of the vector index in
+    memory); forgotten ones are stopped after a grace period, here none."""
+    from qa.ingest.indexer import ingest
+    from qa.pipeline import Pipeline
+    from qa.store import chroma_client
+    from qa.store.chroma import ChromaStore
+
+    monkeypatch.setattr(chroma_client, "RETIRE_SECONDS", 0.0)
+    monkeypatch.setattr(chroma_client, "_retired", [])
+    ingest(settings, fake_embedder, progress=False)
+    reader = Pipeline(settings, embedder=FakeEmbedder())
+    assert reader.retrieve(QUESTION)
+    for _ in range(5):
+        ChromaStore(settings, fake_embedder).publish()  # what another process's ingest does
+        assert reader.refresh() and reader.retrieve(QUESTION)
+    assert len(chroma_client._retired) == 1  # the others were stopped

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
+import time
 
 from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError, ServerUnavailableError
@@ -43,8 +45,30 @@ def forget_local_client(settings: Settings) -> None:
         return
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    SharedSystemClient._identifier_to_system.pop(str(settings.vectorstore_dir), None)
+    system = SharedSystemClient._identifier_to_system.pop(str(settings.vectorstore_dir), None)
     SharedSystemClient._identifier_to_refcount.pop(str(settings.vectorstore_dir), None)
+    if system is not None:
+        _retire(system)
+
+
+RETIRE_SECONDS = 120.0  # a forgotten system is stopped this long after (no question takes longer)
+_retired: list[tuple[float, object]] = []
+_retired_lock = threading.Lock()
+
+
+def _retire(system) -> None:
+    """Stop forgotten systems once questions that were using them have long finished (each holds
+    a copy of the vector index in memory)."""
+    now = time.monotonic()
+    with _retired_lock:
+        due = [old for since, old in _retired if now - since > RETIRE_SECONDS]
+        _retired[:] = [(since, old) for since, old in _retired if now - since <= RETIRE_SECONDS]
+        _retired.append((now, system))
+    for old in due:
+        try:
+            old.stop()
+        except Exception as exc:  # stopping is best effort
+            logger.info("could not stop a retired Chroma system: %s", exc)
 
 
 def open_client(settings: Settings):
