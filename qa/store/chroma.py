@@ -63,7 +63,7 @@ class ChromaStore:
         self.embedder = embedder
         self.client = open_client(settings)
         self._ef = chroma_embedding_function(embedder)
-        head = read_head(self.client, settings.collection, self._names(), self._ef)
+        head = read_head(self.client, settings.collection, self._names, self._ef)
         if head is None:
             if not create:
                 where = (f"auf dem Chroma-Server {settings.chroma_host}:{settings.chroma_port}"
@@ -137,7 +137,7 @@ class ChromaStore:
     @guarded
     def current_generation(self) -> str:
         """The stamp the index carries now ("" when it is gone): another process may have published."""
-        head = read_head(self.client, self.settings.collection, self._names(), self._ef)
+        head = read_head(self.client, self.settings.collection, self._names, self._ef)
         return head.generation if head else ""
 
     @guarded

@@ -47,15 +47,25 @@ def pair_names(base: str, token: str) -> tuple[str, str]:
     return chunks, f"{chunks}-files"
 
 
-def read_head(client, base: str, names: set[str], ef) -> Head | None:
-    """The head of the index `base`, the legacy pair as a head, or None when there is no index."""
-    if head_name(base) in names:
+def read_head(client, base: str, list_names, ef) -> Head | None:
+    """The head of the index `base`, the legacy pair as a head, or None when there is no index.
+
+    `list_names()` gives the collection names; it is called only when there is no head (listing
+    costs a few times more than reading the head, and readers do this before every question)."""
+    try:
         meta = client.get_collection(head_name(base), embedding_function=ef).metadata or {}
+    except Exception:  # no head (Chroma's not-found error differs by client); a broken catalogue
+        meta = None  # shows up when listing below
+    if meta is not None:
         try:
             return Head(str(meta["qa_generation"]), str(meta["qa_chunks"]), str(meta["qa_files"]))
         except KeyError as exc:
             raise IndexCorruptError(f"Der Kopf des Index ({head_name(base)}) ist unvollständig. "
                                     "Bitte `qa ingest --rebuild` ausführen.") from exc
+    names = list_names()
+    if head_name(base) in names:
+        raise IndexCorruptError(f"Der Kopf des Index ({head_name(base)}) ist nicht lesbar. "
+                                "Bitte `qa ingest --rebuild` ausführen.")
     if base in names:
         return Head(LEGACY, base, f"{base}-files")
     return None
