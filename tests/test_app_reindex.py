@@ -107,7 +107,7 @@ def test_the_app_follows_an_ingest_in_another_process(app):
     (app.corpus / ADDED).write_text(ADDED_TEXT, encoding="utf-8")
     run = qa(app, "ingest")
     assert run.returncode == 0, run.stderr
-    assert "1 neu" in run.stdout and "1 entfernt" in run.stdout
+    assert "1 neu" in run.stdout and "2 entfernt" in run.stdout  # and the file the viewer test deleted
 
     after = ask(app, QUESTION)
     assert answered(after), after  # was: "Ein unerwarteter Fehler ist aufgetreten" (stale Chroma client)
