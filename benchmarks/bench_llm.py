@@ -41,7 +41,7 @@ def main() -> None:
     pipeline.ingest(progress=False)
     pipeline.warm_up()
     t = time.perf_counter()
-    backend = pipeline.generative().backend
+    backend = pipeline.answerer("llm").backend
     print(f"model: {backend.name}, load {time.perf_counter() - t:.1f} s")
 
     first, total, gated, records = [], [], [], []

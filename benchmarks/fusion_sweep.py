@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/fusion_sweep.py tests/data/xquad_de/xquad.de.json
 
-Uses the index benchmarks/squad_answers.py keeps under benchmarks/out/<name>/ (run it first).
+Keeps the set's corpus and index under benchmarks/out/<name>/ (built on the first run).
 Each question is embedded once; the dense and BM25 candidate lists (depth `candidates`, with
 their scores) are fused in several ways, then deduplicated to paragraphs:
 - reciprocal rank fusion, sum of w/(k + rank), for several k and dense weights w (BM25 weight 1);
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -22,7 +21,7 @@ from qa.config import Settings  # noqa: E402
 from qa.errors import IndexMismatchError  # noqa: E402
 from qa.eval.metrics import gold_rank, mrr_at_k, recall_at_k, unique_sources  # noqa: E402
 from qa.retrieval.hybrid import rrf_fuse  # noqa: E402
-from qa.eval.squad import load_squad  # noqa: E402
+from qa.eval.squad import load_squad, write_corpus  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -46,8 +45,10 @@ def main() -> None:
 
     dataset = load_squad(args.squad)
     folder = OUT / args.squad.stem
-    settings = replace(Settings.from_env(), corpus_dir=folder / "corpus", vectorstore_dir=folder / "index",
-                       chroma_host=None)
+    settings = Settings.from_env().replace(corpus_dir=folder / "corpus", vectorstore_dir=folder / "index",
+                                           chroma_host=None)
+    if not settings.corpus_dir.is_dir():
+        write_corpus(dataset, settings.corpus_dir)
     pipeline = Pipeline(settings)
     try:
         pipeline.ingest(progress=True)

@@ -266,15 +266,18 @@ def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, 
               help="So viele ganze Artikel zurückhalten und darauf messen (0: alles trainieren).")
 @click.option("--method", type=click.Choice(["full", "lora"]), default="full", show_default=True,
               help="Alle Encoder-Schichten feinjustieren oder LoRA-Adapter trainieren.")
-@click.option("--epochs", type=float, default=3.0, show_default=True)
-@click.option("--lr", type=float, default=3e-4, show_default=True, help="Lernrate.")
+@click.option("--epochs", type=click.FloatRange(min=0), default=3.0, show_default=True,
+              help="Epochen der ersten Phase (nur Fenster mit Antwort).")
+@click.option("--null-epochs", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Epochen der zweiten Phase (alle Fenster, auch ohne Antwort).")
+@click.option("--lr", type=float, default=3e-4, show_default=True, help="Lernrate der ersten Phase.")
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.pass_context
-def train_reader(ctx, data_path, out_dir, held_out, method, epochs, lr, seed):
+def train_reader(ctx, data_path, out_dir, held_out, method, epochs, null_epochs, lr, seed):
     """Das Lesemodell trainieren (CPU, fp32; etwa 20–40 Minuten auf 2 Kernen)."""
     from qa.reader.train import TrainConfig, train_reader as train
 
-    config = TrainConfig(method=method, epochs=epochs, lr=lr, held_out=held_out, seed=seed)
+    config = TrainConfig(method=method, epochs=epochs, null_epochs=null_epochs, lr=lr, held_out=held_out, seed=seed)
     figures = train(data_path, out_dir, config, ctx.obj.cache_dir, progress=True)
     figures.pop("held_out_titles", None)
     click.echo(json.dumps(figures, ensure_ascii=False, indent=1))

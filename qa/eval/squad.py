@@ -140,11 +140,8 @@ def evaluate_squad(settings: Settings, dataset: SquadSet, limit: int | None = No
         index = {"build_seconds": round(report.seconds, 2), "files": len(pipeline.articles()),
                  "chunks": retriever.size, "skipped_files": [s for s, _ in report.skipped],
                  "model_load_seconds": round(model_seconds, 2)}
-        variants: dict[str, Callable[[str], list[str]]] = {"product": _product_ranking(pipeline)}
-        if baseline:
-            variants["bm25"] = lambda q: [c.source for c, _ in retriever.keyword_search(q, settings.candidates)]
-            variants["dense"] = lambda q: [c.source for c, _ in retriever.dense(q, settings.candidates)]
-            variants["langchain"], index["langchain"] = _langchain_ranking(dataset, settings, embedder, tmp / "langchain")
+        variants = _variants(pipeline, dataset, embedder, tmp, index) if baseline else {
+            "product": _product_ranking(pipeline)}
         rows = []
         bar = tqdm(questions, desc="Fragen", unit="Frage", disable=not progress, file=sys.stderr)
         for question in bar:
@@ -154,16 +151,28 @@ def evaluate_squad(settings: Settings, dataset: SquadSet, limit: int | None = No
         "dataset": {"name": dataset.name, "paragraphs": len(dataset.paragraphs),
                     "questions_total": len(dataset.questions), "questions": len(questions),
                     "limit": limit, "skipped_unanswerable": dataset.skipped},
-        "settings": {"embedding_model": settings.embedding_model, "embedding_dtype": settings.embedding_dtype,
-                     "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
-                     "top_k": settings.top_k, "candidates": settings.candidates, "rrf_k": settings.rrf_k,
-                     "dense_weight": settings.dense_weight, "answerer": answerer},
+        "settings": {**settings.model_dump(include=REPORTED_SETTINGS), "answerer": answerer},
         "index": index,
         **summarize_squad(rows, list(variants),
                           operating_point=pipeline.answerer("extractive").calibration.answer_threshold),
         "elapsed_seconds": round(time.perf_counter() - started, 1),
         "rows": rows,
     }
+
+
+REPORTED_SETTINGS = {"embedding_model", "embedding_dtype", "chunk_size", "chunk_overlap", "top_k", "candidates",
+                     "rrf_k", "dense_weight", "reranker", "reader_passages", "reader_dtype"}
+
+
+def _variants(pipeline, dataset: SquadSet, embedder, folder: Path, index: dict) -> dict[str, Callable[[str], list[str]]]:
+    """The product's ranking and the baselines: BM25 alone, dense alone, the LangChain textbook."""
+    retriever, depth = pipeline.retriever, pipeline.settings.candidates
+    variants = {"product": _product_ranking(pipeline),
+                "bm25": lambda q: [c.source for c, _ in retriever.keyword_search(q, depth)],
+                "dense": lambda q: [c.source for c, _ in retriever.dense(q, depth)]}
+    variants["langchain"], index["langchain"] = _langchain_ranking(dataset, pipeline.settings, embedder,
+                                                                   folder / "langchain")
+    return variants
 
 
 def _product_ranking(pipeline) -> Callable[[str], list[str]]:
