@@ -264,20 +264,21 @@ def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, 
               help="Ordner für Gewichte und manifest.json (für das Produkt: qa/reader/weights).")
 @click.option("--held-out", type=click.IntRange(min=0), default=10, show_default=True,
               help="So viele ganze Artikel zurückhalten und darauf messen (0: alles trainieren).")
-@click.option("--method", type=click.Choice(["full", "lora"]), default="full", show_default=True,
-              help="Alle Encoder-Schichten feinjustieren oder LoRA-Adapter trainieren.")
-@click.option("--epochs", type=click.FloatRange(min=0), default=3.0, show_default=True,
+@click.option("--method", type=click.Choice(["lora", "full"]), default="lora", show_default=True,
+              help="LoRA-Adapter trainieren oder alle Encoder-Schichten feinjustieren.")
+@click.option("--epochs", type=click.FloatRange(min=0), default=4.0, show_default=True,
               help="Epochen der ersten Phase (nur Fenster mit Antwort).")
 @click.option("--null-epochs", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="Epochen der zweiten Phase (alle Fenster, auch ohne Antwort).")
-@click.option("--lr", type=float, default=3e-4, show_default=True, help="Lernrate der ersten Phase.")
+@click.option("--lr", type=float, help="Lernrate der ersten Phase (Standard: LoRA 1e-3, voll 3e-4).")
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.pass_context
 def train_reader(ctx, data_path, out_dir, held_out, method, epochs, null_epochs, lr, seed):
     """Das Lesemodell trainieren (CPU, fp32; etwa 20–40 Minuten auf 2 Kernen)."""
     from qa.reader.train import TrainConfig, train_reader as train
 
-    config = TrainConfig(method=method, epochs=epochs, null_epochs=null_epochs, lr=lr, held_out=held_out, seed=seed)
+    rates = {"lr": lr or 1e-3, "null_lr": 2e-4} if method == "lora" else {"lr": lr or 3e-4, "null_lr": 5e-5}
+    config = TrainConfig(method=method, epochs=epochs, null_epochs=null_epochs, held_out=held_out, seed=seed, **rates)
     figures = train(data_path, out_dir, config, ctx.obj.cache_dir, progress=True)
     figures.pop("held_out_titles", None)
     click.echo(json.dumps(figures, ensure_ascii=False, indent=1))
@@ -294,8 +295,12 @@ def train_reader(ctx, data_path, out_dir, held_out, method, epochs, null_epochs,
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--into", "target", type=click.Path(file_okay=False, path_type=Path),
               help="calibration.json zusätzlich hierhin schreiben (z. B. qa/reader/weights).")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Zusätzlich die Fragen dieser Gold-Datei (Format von ../shared/eval) über --gold-corpus.")
+@click.option("--gold-corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("corpus"),
+              show_default=True)
 @click.pass_context
-def calibrate_reader(ctx, weights_dir, data_path, held_out, seed, target):
+def calibrate_reader(ctx, weights_dir, data_path, held_out, seed, target, gold, gold_corpus):
     """Die Konfidenz des Lesemodells auf zurückgehaltenen Artikeln kalibrieren (Ende-zu-Ende)."""
     import shutil
 
@@ -305,7 +310,7 @@ def calibrate_reader(ctx, weights_dir, data_path, held_out, seed, target):
     from dataclasses import asdict
 
     _, held = split_by_article(load_questions(data_path), held_out, seed)
-    result = calibrate(ctx.obj, data_path, weights_dir, {q.title for q in held}, seed)
+    result = calibrate(ctx.obj, data_path, weights_dir, {q.title for q in held}, seed, gold=gold, gold_corpus=gold_corpus)
     click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=1))
     if target:
         target.mkdir(parents=True, exist_ok=True)

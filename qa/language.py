@@ -73,6 +73,46 @@ def term_match(term: str, present: set[str]) -> float:
     return 0.0
 
 
+_KINDS = (("date", r"(seit |bis |ab )?wann\b|in welchem (jahr|monat)|an welchem tag|zu welchem zeitpunkt"),
+          ("count", r"wie (viele?n?|viel|hoch|groß|lang|lange|alt|oft|teuer|schwer|weit)\b|was kostet|wie viel geld"),
+          ("person", r"(\w+ )?(wer|wem|wen|wessen)\b"), ("place", r"(wo|wohin|woher)\b|in welche[rm] (stadt|land)"),
+          ("reason", r"warum|weshalb|wieso"), ("which", r"(\w+ )?welche[rsnm]?\b"), ("what", r"was\b"))
+NUMBER_WORDS = frozenset(
+    "null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig vierzig fünfzig "
+    "sechzig siebzig achtzig neunzig hundert tausend dutzend dutzende hunderte tausende million millionen "
+    "milliarde milliarden billion billionen hälfte drittel viertel doppelt mio mrd mehrere einige etliche "
+    "zahlreiche wenige".split())
+"""Words that state a quantity (with digits and "-fach" forms: what a "Wie viele …?" answer needs)."""
+RELATIVE_TIME = frozenset(
+    "heute gestern vorgestern morgen übermorgen woche wochen monat monate jahr jahre jahrhundert jahrzehnt "
+    "anfang mitte ende beginn frühjahr frühling sommer herbst winter vergangenen vergangene kommenden nächsten".split())
+
+
+def question_kind(question: str) -> str:
+    """What a question asks for, by its question word: date, count, person, place, reason, which,
+    what or other (for the reader's calibration and for breaking figures down)."""
+    q = re.sub(r"^(und|aber|also)\s+", "", question.strip().lower())
+    return next((kind for kind, pattern in _KINDS if re.match(pattern, q)), "other")
+
+
+def mentions_number(text: str) -> bool:
+    """A digit or a German number word ("vier Millionen", "mehrere hundert", "das Zehnfache")."""
+    return any(ch.isdigit() for ch in text) or any(
+        w in NUMBER_WORDS or re.search(r"fach(e|en|er|es)?$", w) for w in words(text))
+
+
+def mentions_date(text: str) -> bool:
+    """A digit, a month or weekday name, or a word of relative time ("Anfang Januar", "gestern")."""
+    found = set(words(text))
+    return any(ch.isdigit() for ch in text) or bool(found & (set(months()) | set(weekdays()) | RELATIVE_TIME))
+
+
+def type_mismatch(question: str, span: str) -> bool:
+    """The question asks for a number or a date and the span names none."""
+    kind = question_kind(question)
+    return (kind == "count" and not mentions_number(span)) or (kind == "date" and not mentions_date(span))
+
+
 @functools.lru_cache(maxsize=1)
 def months() -> dict[str, int]:
     """German month names (lower case, "jänner" included) -> month number."""

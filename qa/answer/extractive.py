@@ -27,7 +27,6 @@ from typing import Iterator, Sequence
 
 from qa.answer import ABSTAIN_TEXT, AnswerContext, abstain
 from qa.answer.citations import build_citations, render_answer
-from qa.language import analyze
 from qa.reader.confidence import Calibration, features
 from qa.records import Answer, Hit, Sentence
 
@@ -67,7 +66,6 @@ class ReaderAnswerer:
             return []
         asked = reader_question(question, context)
         reading = self.reader.read(asked, [h.chunk.text for h in read])
-        terms = set(analyze(question))
         best: dict[tuple[str, int], tuple[float, Evidence]] = {}
         for span in reading.spans:
             hit = read[span.passage]
@@ -80,7 +78,7 @@ class ReaderAnswerer:
             choice = self.calibration.choice(span.score - null, hit.rank)
             if key in best and best[key][0] >= choice:
                 continue
-            f = features(terms, span.score, null, " ".join(s.text for s in sentences), hit.chunk.text)
+            f = features(question, span.score, null, short.text, " ".join(s.text for s in sentences), hit.chunk.text)
             best[key] = (choice, Evidence(hit, sentences, short, self.calibration.answer_confidence(f),
                                           self.calibration.headline_confidence(f), f))
         ranked = sorted(best.values(), key=lambda item: -item[0])
@@ -99,7 +97,8 @@ class ReaderAnswerer:
         for part in parts:
             evidence = self.evidence(part, hits, context, limit=1)
             candidates += evidence
-            if evidence and evidence[0].confidence >= self.calibration.answer_threshold:
+            if evidence and evidence[0].confidence >= self.calibration.answer_threshold \
+                    and not evidence[0].features.get("mismatch"):  # a number or date asked, none found
                 found.append((part, evidence[0]))
         if not found:  # the best candidate is kept for evaluation (coverage curves), never shown
             best = candidates[0] if candidates else None
@@ -147,6 +146,8 @@ def locate(hit: Hit, start: int, end: int) -> tuple[tuple[Sentence, ...], Senten
         if rel <= start < rel + len(sentence.text):
             a = start - rel
             b = min(end - rel, len(sentence.text))
+            if b == len(sentence.text) and sentence.text.endswith("."):
+                b -= 1  # the sentence's full stop is not part of the answer ("Oktober 2018.")
             text = clean_span(sentence.text[a:b])
             if not text:
                 return None

@@ -171,7 +171,7 @@ class GenerativeAnswerer:
                ) -> Iterator[str | Answer]:
         evidence = self.extractive.evidence(question, hits, context)
         threshold = self.extractive.calibration.answer_threshold
-        if not evidence or evidence[0].confidence < threshold:
+        if not evidence or evidence[0].confidence < threshold or evidence[0].features.get("mismatch"):
             yield ABSTAIN_TEXT
             yield abstain(hits, self.name, notes=(GATED_NOTE,))  # weak evidence: no model call at all
             return

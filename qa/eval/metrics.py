@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from typing import Iterable, Sequence
 
-from qa.language import ARTICLES
+from qa.language import ARTICLES, question_kind  # noqa: F401 (question_kind: for the breakdown by kind)
 
 _ASCII_PUNCT = set(string.punctuation)
 
@@ -89,20 +89,6 @@ def percentile(values: Sequence[float], q: float) -> float | None:
         return None
     ordered = sorted(values)
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
-_KINDS = (("date", r"(seit |bis |ab )?wann\b|in welchem jahr|an welchem tag"), ("count", r"wie (viele?|hoch|groß|lang|alt|oft)\b"),
-          ("person", r"(\w+ )?(wer|wem|wen|wessen)\b"), ("place", r"(wo|wohin|woher)\b|in welche[rm] (stadt|land)"),
-          ("reason", r"warum|weshalb|wieso"), ("which", r"(\w+ )?welche[rsnm]?\b"), ("what", r"was\b"))
-
-
-def question_kind(question: str) -> str:
-    """A coarse kind by the question word, for breaking figures down (not used to answer)."""
-    import re
-
-    q = question.strip().lower()
-    q = re.sub(r"^(und|aber|also)\s+", "", q)
-    return next((kind for kind, pattern in _KINDS if re.match(pattern, q)), "other")
 
 
 def coverage_curve(rows: Sequence[dict], steps: int = 20) -> list[dict]:

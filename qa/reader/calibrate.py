@@ -18,7 +18,9 @@ Fitted (qa.reader.confidence.Calibration):
 - `headline_threshold`: the lowest headline confidence from which at least HEADLINE_PRECISION of
   the shown spans match the gold answer (a bold wrong name is worse than none); 1.0 (never) when
   no threshold reaches it.
-The result goes to `calibration.json` beside the weights, with its figures.
+The questions of a gold file in our own format (`--gold`, e.g. ../shared/eval/dev.jsonl, which
+is for calibration only) can be added, over their corpus, judged as ../shared/eval/score.py
+judges them. The result goes to `calibration.json` beside the weights, with its figures.
 """
 from __future__ import annotations
 
@@ -61,17 +63,38 @@ class MemoReader:
         return self._seen[key]
 
 
-def observe(answerer, question, hits, gold: tuple[str, ...], answerable: bool) -> dict | None:
-    """The features and labels of the candidate the answerer would answer from."""
+def observe(answerer, question, hits, gold: tuple[str, ...], answerable: bool, context=None) -> dict | None:
+    """The features and labels of the candidate the answerer would answer from (SQuAD gold:
+    the quote contains a gold answer; the span has F1 ≥ 0.8 with one)."""
+    from qa.answer import AnswerContext
     from qa.eval.metrics import contains_answer, f1_score
 
-    evidence = answerer.evidence(question, hits, limit=1)
+    evidence = answerer.evidence(question, hits, context or AnswerContext(), limit=1)
     if not evidence:
         return None
     best = evidence[0]
-    return {**best.features, "answerable": answerable, "span": best.span.text, "quote": best.text,
-            "answer_ok": answerable and contains_answer(best.text, gold),
+    return {**best.features, "question": question, "answerable": answerable, "span": best.span.text,
+            "quote": best.text, "answer_ok": answerable and contains_answer(best.text, gold),
             "headline_ok": answerable and f1_score(best.span.text, gold) >= 0.8}
+
+
+def observe_gold(answerer, pipeline, row: dict) -> dict | None:
+    """The same for a question of our own gold format (../shared/eval/README.md), judged as
+    score.py judges it: every answer group must be in the quote; a headline must contain an alias."""
+    from qa.answer import AnswerContext
+    from qa.eval.batch import history_of
+    from qa.eval.score import contains
+    from qa.pipeline import resolve_follow_up
+
+    query, previous = resolve_follow_up(row["question"], history_of(row))
+    o = observe(answerer, row["question"], pipeline.retrieve(query), (), row["answerable"],
+                AnswerContext(conversation=previous))
+    if o is None:
+        return None
+    groups = row.get("answers") or []
+    o["answer_ok"] = row["answerable"] and all(any(contains(o["quote"], a) for a in g) for g in groups)
+    o["headline_ok"] = row["answerable"] and len(groups) == 1 and any(contains(o["span"], a) for a in groups[0])
+    return o
 
 
 def fit(observations: list[dict], rank_weight: float) -> Calibration:
@@ -104,8 +127,9 @@ def fit(observations: list[dict], rank_weight: float) -> Calibration:
 
 
 def calibrate(settings, data_path: Path, weights_dir: Path, titles: set[str], seed: int = 13,
-              progress: bool = True) -> Calibration:
-    """Run the held-out questions end to end, fit, write `calibration.json`; return it."""
+              progress: bool = True, gold: Path | None = None, gold_corpus: Path | None = None) -> Calibration:
+    """Run the held-out questions end to end (and, given, the questions of a gold file over
+    its corpus), fit, write `calibration.json`; return it."""
     from tqdm import tqdm
 
     from qa.answer.extractive import ReaderAnswerer
@@ -126,15 +150,25 @@ def calibrate(settings, data_path: Path, weights_dir: Path, titles: set[str], se
         pipeline = Pipeline(settings, reader=reader)
         pipeline.ingest(progress=progress)
         hits = {q.id: pipeline.retrieve(q.question) for q, _ in todo}
-    by_weight = {}
-    for w in tqdm(RANK_WEIGHTS, desc="Kalibrieren", unit="Gewicht", disable=not progress, file=sys.stderr):
-        answerer = ReaderAnswerer(reader, settings, Calibration(rank_weight=w))
-        by_weight[w] = [o for q, a in todo if (o := observe(answerer, q.question, hits[q.id], q.answers, a))]
+        gold_rows, gold_pipeline = [], None
+        if gold is not None:
+            from qa.eval.batch import read_jsonl
+
+            gold_rows = read_jsonl(gold)
+            gold_pipeline = Pipeline(settings.replace(corpus_dir=gold_corpus, vectorstore_dir=Path(tmp) / "gold"),
+                                     embedder=pipeline.embedder, reader=reader)
+            gold_pipeline.ingest(progress=False)
+        by_weight = {}
+        for w in tqdm(RANK_WEIGHTS, desc="Kalibrieren", unit="Gewicht", disable=not progress, file=sys.stderr):
+            answerer = ReaderAnswerer(reader, settings, Calibration(rank_weight=w))
+            by_weight[w] = [o for q, a in todo if (o := observe(answerer, q.question, hits[q.id], q.answers, a))]
+            by_weight[w] += [o for row in gold_rows if (o := observe_gold(answerer, gold_pipeline, row))]
     rank_weight = max(RANK_WEIGHTS, key=lambda w: (sum(o["answer_ok"] for o in by_weight[w]), -w))
     observations = by_weight[rank_weight]
     calibration = fit(observations, rank_weight)
     calibration = replace(calibration, fitted_on={
         "data": Path(data_path).name, "held_out_titles": sorted(titles), "seed": seed,
+        "gold": Path(gold).name if gold else None, "gold_questions": len(gold_rows),
         "reader_passages": settings.reader_passages,
         "quote_has_answer_by_rank_weight": {str(w): _share([o["answer_ok"] for o in by_weight[w] if o["answerable"]])
                                             for w in RANK_WEIGHTS},
