@@ -110,7 +110,10 @@ def test_span_running_into_the_next_sentence_quotes_both():
 @pytest.mark.parametrize("question, parts", [
     ("Wie viele US-Soldaten sind im Irak, und wie viele in Syrien?",
      ["Wie viele US-Soldaten sind im Irak?", "wie viele in Syrien?"]),
+    ("Wie viele Soldaten sind im Einsatz, und in welcher Stadt trafen sich die Minister?",
+     ["Wie viele Soldaten sind im Einsatz?", "in welcher Stadt trafen sich die Minister?"]),
     ("Wer ist der neue EU-Außenbeauftragte?", ["Wer ist der neue EU-Außenbeauftragte?"]),
+    ("Wie viele Menschen leben in Erbil und Bagdad?", ["Wie viele Menschen leben in Erbil und Bagdad?"]),
     ("Wie heißen Esper und Kramp-Karrenbauer mit Vornamen?", ["Wie heißen Esper und Kramp-Karrenbauer mit Vornamen?"]),
 ])
 def test_split_question(question, parts):

@@ -17,14 +17,16 @@ def test_dev_set_floor(real_pipeline):
     gold = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
     answers = list(run_batch(real_pipeline, gold))
     result = score({g["id"]: g for g in gold}, {a["id"]: a for a in answers})
-    assert result["solved_rate"] >= 0.9, result
+    assert result["solved_rate"] >= 0.9, result  # 0.96 with the shipped reader (dev is its calibration set)
+    assert result["wrong_headline_rate"] in (None, 0.0), result
     assert result["abstention_recall"] == 1.0, result
 
 
 def test_answer_with_citation_offsets_into_the_file(real_pipeline):
     answer = real_pipeline.ask("Wie viele Menschen nahmen am Millionenmarsch in Bagdad teil?")
     assert not answer.abstained and "vier Millionen" in answer.text
-    assert answer.short_answer == "bis zu vier Millionen"
+    assert answer.span and answer.span in answer.citations[0].quote  # the reader's span, in its sentence
+    assert answer.short_answer in (None, answer.span)  # a headline only when the reader is sure of it
     for citation in answer.citations:
         raw = (CORPUS / citation.source).read_text(encoding="utf-8")
         assert raw[citation.start:citation.end] == citation.quote

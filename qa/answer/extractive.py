@@ -178,8 +178,10 @@ def clean_span(text: str) -> str:
     return text
 
 
-_CONTINUATION = re.compile(r",?\s+und\s+(?=(?:wie viele|wie viel|wer|wen|wem|wann|wo|wohin|woher|was|welche[rsnm]?|warum|seit wann|bis wann)\b)",
-                           re.IGNORECASE)
+_CONTINUATION = re.compile(
+    r",?\s+und\s+(?=(?:(?:in|an|auf|aus|mit|von|bei|nach|für|um|zu|gegen)\s+)?"
+    r"(?:wie viele|wie viel|wie hoch|wer|wen|wem|wessen|wann|wo|wohin|woher|was|welche[rsnm]?|warum|seit wann|bis wann)\b)",
+    re.IGNORECASE)
 
 
 def split_question(question: str) -> list[str]:

@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from typing import Iterable, Sequence
 
-from qa.language import ARTICLES, question_kind  # noqa: F401 (question_kind: for the breakdown by kind)
+from qa.language import ARTICLES
 
 _ASCII_PUNCT = set(string.punctuation)
 

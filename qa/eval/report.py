@@ -105,7 +105,7 @@ def render_report(m: dict) -> str:
         ("Antworttext enthält Gold-Span", a["answer_contains_gold"]),
         ("Zitate enthalten Gold-Absatz", a["citation_hit_rate"]), ("Enthaltungen", a["abstention_rate"]),
         ("Latenz p50 (ms)", a["latency_ms_p50"]), ("Latenz p95 (ms)", a["latency_ms_p95"])])
-    lines += ["Nach Fragewort (`qa.eval.metrics.question_kind`):", ""]
+    lines += ["Nach Fragewort (`qa.language.question_kind`):", ""]
     lines += _table(["Typ", "Fragen", "EM", "F1", "mit short_answer", "enthält Gold"],
                     [(k, v["questions"], v["short_answer_em"], v["short_answer_f1"], v["short_answer_rate"],
                       v["answer_contains_gold"]) for k, v in m["by_kind"].items()])

@@ -183,7 +183,8 @@ def _product_ranking(pipeline) -> Callable[[str], list[str]]:
 
 
 def _ask(pipeline, question: SquadQuestion, variants: dict[str, Callable[[str], list[str]]]) -> dict:
-    from qa.eval.metrics import contains_answer, exact_match, f1_score, gold_rank, question_kind, unique_sources
+    from qa.eval.metrics import contains_answer, exact_match, f1_score, gold_rank, unique_sources
+    from qa.language import question_kind
 
     error, candidate = None, None
     try:
