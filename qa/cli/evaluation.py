@@ -21,16 +21,26 @@ from qa.cli.questions import _write_batch
 @click.option("--out", "outfile", type=click.Path(dir_okay=False, path_type=Path),
               help="Antworten zusätzlich hier speichern (JSON Lines).")
 @click.option("--json", "as_json", is_flag=True, help="Kennzahlen als JSON ausgeben.")
+@click.option("--held-out", type=click.IntRange(min=1),
+              help="Mit --squad: nur die Fragen der N Artikel, die `qa train-reader --held-out N` zurückhält "
+                   "(gleicher --seed); der Korpus bleibt vollständig.")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--reader-only", is_flag=True,
+              help="Mit --squad: nur das Lesemodell, der Gold-Absatz ist gegeben (EM/F1, ohne Retrieval).")
 @click.pass_context
-def evaluate(ctx, gold, squad_file, baseline, limit, out_dir, outfile, as_json):
+def evaluate(ctx, gold, squad_file, baseline, limit, out_dir, outfile, as_json, held_out, seed, reader_only):
     """Eine Gold-Datei (Kennzahlen wie score.py) oder mit --squad einen SQuAD-Datensatz auswerten."""
     if (gold is None) == (squad_file is None):
         raise GermanError("Bitte genau eines angeben: eine Gold-Datei (GOLD.jsonl) oder --squad DATEI.json.")
     if squad_file is not None:
-        _evaluate_squad(ctx.obj, squad_file, baseline, limit, out_dir, outfile, as_json)
+        titles = _held_out_titles(squad_file, held_out, seed) if held_out else None
+        if reader_only:
+            _evaluate_reader(ctx.obj, squad_file, titles)
+        else:
+            _evaluate_squad(ctx.obj, squad_file, baseline, limit, out_dir, outfile, as_json, titles)
         return
-    if baseline or out_dir:
-        raise GermanError("--baseline und --out-dir gibt es nur zusammen mit --squad.")
+    if baseline or out_dir or held_out or reader_only:
+        raise GermanError("--baseline, --out-dir, --held-out und --reader-only gibt es nur zusammen mit --squad.")
     import tempfile
 
     from qa.eval import score
@@ -48,13 +58,34 @@ def evaluate(ctx, gold, squad_file, baseline, limit, out_dir, outfile, as_json):
     score.main(["score.py", str(subset), str(target)] + (["--json"] if as_json else []))
 
 
-def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, outfile, as_json) -> None:
+def _held_out_titles(squad_file: Path, count: int, seed: int) -> set[str]:
+    from qa.reader.data import load_questions, split_by_article
+
+    _, held = split_by_article(load_questions(squad_file), count, seed)
+    return {q.title for q in held}
+
+
+def _evaluate_reader(settings, squad_file: Path, titles: set[str] | None) -> None:
+    """The reader alone, gold paragraph given (what `qa train-reader` reports for held-out articles)."""
+    from qa.reader.data import load_questions
+    from qa.reader.model import load_reader
+    from qa.reader.train import evaluate_reader
+
+    questions = [q for q in load_questions(squad_file) if titles is None or q.title in titles]
+    reader = load_reader(settings.cache_dir, settings.reader_weights_dir, settings.reader_dtype)
+    click.echo(json.dumps(evaluate_reader(reader, questions), ensure_ascii=False, indent=1))
+
+
+def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, outfile, as_json,
+                    titles: set[str] | None = None) -> None:
     import re
 
     from qa.eval.report import write_squad_report
-    from qa.eval.squad import evaluate_squad, load_squad
+    from qa.eval.squad import evaluate_squad, load_squad, only_articles
 
     dataset = load_squad(squad_file)
+    if titles is not None:
+        dataset = only_articles(dataset, titles)
     name = re.sub(r"[^\w.-]+", "-", squad_file.stem).strip("-") or "squad"
     out_dir = out_dir or Path("reports") / f"eval-{name}"
     result = evaluate_squad(settings, dataset, limit=limit, baseline=baseline, progress=True)

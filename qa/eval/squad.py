@@ -44,6 +44,7 @@ class SquadQuestion:
     question: str
     answers: tuple[str, ...]
     source: str  # the corpus file of the gold paragraph
+    title: str = ""  # of its article
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,12 @@ def load_squad(path: Path) -> SquadSet:
         raise QAError(f"Die Datei {path} ist keine SQuAD-Datei (erwartet: JSON mit \"data\" → "
                       "\"paragraphs\" → \"qas\").") from exc
     contexts: dict[str, str] = {}
-    raw: list[tuple[str, str, tuple[str, ...], str]] = []
+    raw: list[tuple[str, str, tuple[str, ...], str, str]] = []
     skipped = 0
     try:
-        paragraphs = [p for article in data for p in article["paragraphs"]]
+        paragraphs = [(article.get("title", ""), p) for article in data for p in article["paragraphs"]]
         width = max(4, len(str(len(paragraphs))))
-        for paragraph in paragraphs:
+        for title, paragraph in paragraphs:
             text = paragraph["context"].strip()
             source = contexts.setdefault(text, f"p{len(contexts) + 1:0{width}d}.txt")
             for qa in paragraph["qas"]:
@@ -77,12 +78,12 @@ def load_squad(path: Path) -> SquadSet:
                 if not answers:
                     skipped += 1
                     continue
-                raw.append((str(qa["id"]), qa["question"], answers, source))
+                raw.append((str(qa["id"]), qa["question"], answers, source, title))
     except (KeyError, TypeError, AttributeError) as exc:
         raise QAError(f"Die Datei {path} ist keine SQuAD-Datei: Feld {exc} fehlt oder hat die falsche Form.") from exc
     if not raw:
         raise QAError(f"Die Datei {path} enthält keine beantwortbaren Fragen.")
-    questions = tuple(SquadQuestion(qid, q, answers, source) for qid, q, answers, source in raw)
+    questions = tuple(SquadQuestion(*row) for row in raw)
     return SquadSet(Path(path).name, tuple((s, t) for t, s in contexts.items()), questions, skipped)
 
 
@@ -92,6 +93,13 @@ def _answer_texts(answers) -> tuple[str, ...]:
     else:
         texts = [a["text"] for a in answers or []]
     return tuple(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
+
+
+def only_articles(dataset: SquadSet, titles: set[str]) -> SquadSet:
+    """The set with the questions of these articles only; every paragraph stays in the corpus."""
+    from dataclasses import replace
+
+    return replace(dataset, questions=tuple(q for q in dataset.questions if q.title in titles))
 
 
 def spread(items: tuple, limit: int | None) -> tuple:
