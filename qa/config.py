@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     candidates: int = 30  # hits fetched from each retriever before fusion
     rrf_k: int = 20  # reciprocal rank fusion: weight / (rrf_k + rank)
     dense_weight: float = 1.5  # the dense list's RRF weight (BM25's is 1); chosen on XQuAD-de, benchmarks/fusion_sweep.py
-    reranker: str = "none"  # qa.retrieval.rerank.RERANKERS
+    reranker: str = "diversify"  # qa.retrieval.rerank.RERANKERS: one hit per near-duplicate group
     max_question_chars: int = 2000
     answerer: str = "extractive"  # qa.answer.ANSWERERS or "auto"
     reader_weights_dir: Path = READER_WEIGHTS  # trained reader weights (qa train-reader)

@@ -20,9 +20,11 @@ from qa.errors import (CorpusError, IndexBusyError, IndexCorruptError, IndexNotF
 from qa.ingest.corpus import read_article
 from qa.ingest.files import citation_notes
 from qa.ingest.indexer import IngestReport, index_matches, ingest
-from qa.records import Answer, Article, Filters, Hit, Turn
+from qa.ingest.metadata import load_sidecar
+from qa.records import Answer, Article, Filters, Hit, QuestionTime, Turn
 from qa.retrieval.hybrid import Retriever
 from qa.retrieval.rerank import Reranker, make_reranker
+from qa.retrieval.timing import prefer_time
 from qa.store import FileRecord, Store, open_store
 from qa.store.lock import READING_LAST, WAITING, writer_lock
 
@@ -210,8 +212,25 @@ class Pipeline:
 
     # -- questions ---------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
-        """Retrieval and reranking: the hits an answerer sees, best first."""
-        return self.reranker.rerank(question, self.retriever.search(question, k=k, filters=filters))
+        """Retrieval, the question's time as a preference (qa.retrieval.timing) and reranking:
+        the hits an answerer sees, best first. The reranker sees a deeper pool where it asks for
+        one (`pool(k)`), and so does the time preference; the result is cut to k."""
+        k = k or self.settings.top_k
+        reranker, when = self.reranker, self.question_time(question, filters)
+        pool = reranker.pool(k) if hasattr(reranker, "pool") else k
+        if when is not None:
+            pool = max(pool, self.settings.candidates)
+        hits = prefer_time(self.retriever.search(question, k=pool, filters=filters), when)
+        return reranker.rerank(question, hits)[:k]
+
+    @staticmethod
+    def question_time(question: str, filters: Filters | None = None) -> QuestionTime | None:
+        """The time the question names (a ranking preference), unless the user switched it off."""
+        from qa.dates import question_time
+
+        if filters is not None and not filters.question_time:
+            return None
+        return question_time(question)
 
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None,
             answerer: str | None = None) -> Answer:
@@ -240,10 +259,12 @@ class Pipeline:
             if not self.refresh():  # a rebuild deleted the generation this question was reading
                 raise
             hits = self.retrieve(query, filters=filters)
+        when = self.question_time(query, filters)
         for event in chosen.stream(question, hits, AnswerContext(conversation=previous)):
             if isinstance(event, Answer):
                 event = replace(event, latency_ms=(time.perf_counter() - started) * 1000.0,
-                                notes=event.notes + citation_notes(self.settings.corpus_dir, event.citations))
+                                notes=event.notes + citation_notes(self.settings.corpus_dir, event.citations),
+                                question_time=when)
             yield event
 
     # -- articles (for the UI) -----------------------------------------------------
@@ -262,4 +283,4 @@ class Pipeline:
             raise CorpusError(record.skipped)
         if record is None or not (corpus / source).resolve().is_relative_to(corpus.resolve()):
             raise CorpusError(f"Der Artikel {source!r} ist nicht im Korpus.")
-        return read_article(corpus / source, corpus)
+        return read_article(corpus / source, corpus, load_sidecar(corpus).get(source))

@@ -64,6 +64,7 @@ class Chunk:
     title: str | None = None
     publisher: str | None = None
     date: str | None = None
+    group: str = ""  # near-duplicate group of its article ("" when it has no copies; see qa.ingest.duplicates)
 
     def sentence_positions(self) -> list[int]:
         """Where each of the chunk's sentences starts inside `text`."""
@@ -76,14 +77,31 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another article of the same near-duplicate group (a syndicated copy)."""
+
+    source: str
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "title": self.title, "publisher": self.publisher, "date": self.date}
+
+
+@dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk with its fused score and the scores it came from."""
+    """A retrieved chunk with its fused score and the scores it came from.
+
+    `copies` are the other articles of its near-duplicate group (set by the diversifying
+    reranker, which keeps one hit per group)."""
 
     chunk: Chunk
     score: float
     rank: int
     dense_score: float | None = None
     keyword_score: float | None = None
+    copies: tuple[Copy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,8 +117,19 @@ class Citation:
     title: str | None = None
     publisher: str | None = None
     date: str | None = None
+    copies: tuple[Copy, ...] = ()  # the same article elsewhere ("auch berichtet von …")
+
+    @property
+    def date_copy(self) -> Copy | None:
+        """The dated copy whose date an undated article borrows (shown as such), or None."""
+        if self.date:
+            return None
+        return next((c for c in self.copies if c.date), None)
 
     def to_dict(self) -> dict:
+        from qa.answer.citations import date_text
+
+        borrowed = self.date_copy
         return {
             "number": self.number,
             "source": self.source,
@@ -111,7 +140,32 @@ class Citation:
             "title": self.title,
             "publisher": self.publisher,
             "date": self.date,
+            "date_text": date_text(self.date, self.copies),  # German, as shown
+            "date_from_copy": borrowed.source if borrowed else None,
+            "also_reported_by": [c.to_dict() for c in self.copies],
         }
+
+
+@dataclass(frozen=True)
+class QuestionTime:
+    """The time a question names, used as a ranking preference (see qa.retrieval.timing):
+    ISO bounds (inclusive, either may be open), the words it came from, and whether the question
+    asks for the newest state ("neueste", "aktuell", "zuletzt")."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    text: str = ""
+    newest: bool = False
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.date_from or self.date_to)
+
+    def to_dict(self) -> dict:
+        from qa.dates import describe_time
+
+        return {"date_from": self.date_from, "date_to": self.date_to, "text": self.text, "newest": self.newest,
+                "applied_as": "ranking", "description": describe_time(self)}
 
 
 @dataclass(frozen=True)
@@ -128,6 +182,7 @@ class Answer:
     notes: tuple[str, ...] = field(default=())
     confidence: float | None = None  # the answerer's calibrated confidence in its evidence, where it has one
     span: str | None = None  # the best answer span, also when it is not shown (headline) or abstained
+    question_time: QuestionTime | None = None  # the time taken from the question (a ranking preference)
 
     def to_record(self, qid: str | None = None) -> dict:
         """The batch output line of ../shared/eval/README.md."""
@@ -148,6 +203,8 @@ class Answer:
             record["confidence"] = round(self.confidence, 4)
         if self.span is not None:
             record["span"] = self.span
+        if self.question_time is not None:
+            record["question_time"] = self.question_time.to_dict()
         if self.notes:  # German remarks, e.g. a cited file that cannot be read any more
             record["notes"] = list(self.notes)
         return record
@@ -163,6 +220,7 @@ class Filters:
     sources: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
+    question_time: bool = True  # prefer the time the question names (False: the user removed it)
 
     @property
     def active(self) -> bool:

@@ -29,7 +29,7 @@ def test_numbering_and_duplicates():
     s1, s2 = chunk.sentences[2], chunk.sentences[3]
     citations = build_citations([(Hit(chunk, 1, 1), s1), (Hit(chunk, 1, 1), s1), (Hit(chunk, 1, 1), s2)])
     assert [c.number for c in citations] == [1, 2]
-    assert "[1] 000_955454e9edcba319.txt – Anti-IS-Koalition will Einsatz im Irak fortsetzen, DW, 2020-02-14" \
+    assert "[1] 000_955454e9edcba319.txt – Anti-IS-Koalition will Einsatz im Irak fortsetzen, DW, 14.02.2020" \
         in format_sources(citations)
 
 

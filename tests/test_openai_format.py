@@ -18,7 +18,7 @@ BASE = "http://127.0.0.1:7860/"
 def test_link_and_source_list():
     assert fmt.passage_url(BASE, CITATION) == "http://127.0.0.1:7860/?artikel=002_x.txt&von=10&bis=26"
     assert fmt.sources_text([CITATION], BASE) == (
-        "\n\nQuellen:\n[1] 002_x.txt – Titel, dpa, 2020-02-14: „Borrell ist neu.“ (Zeichen 10–26) "
+        "\n\nQuellen:\n[1] 002_x.txt – Titel, dpa, 14.02.2020: „Borrell ist neu.“ (Zeichen 10–26) "
         "http://127.0.0.1:7860/?artikel=002_x.txt&von=10&bis=26")
     assert fmt.sources_text([], BASE) == ""
 
@@ -28,7 +28,9 @@ def test_completion_has_text_sources_and_extra_fields():
     assert body["object"] == "chat.completion" and body["model"] == "qa-llm"
     assert body["choices"][0]["message"]["content"].startswith("Josep Borrell [1].\n\nQuellen:\n[1] 002_x.txt")
     assert body["citations"][0]["url"].endswith("von=10&bis=26") and body["citations"][0]["quote"] == "Borrell ist neu."
-    assert body["qa"] == {"answerer": "llm", "abstained": False, "short_answer": "Josep Borrell", "latency_ms": 41.7}
+    assert body["qa"] == {"answerer": "llm", "abstained": False, "short_answer": "Josep Borrell", "latency_ms": 41.7,
+                          "question_time": None}
+    assert body["citations"][0]["date_text"] == "14.02.2020" and body["citations"][0]["also_reported_by"] == []
 
 
 def _chunks(events: str) -> list:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from qa.records import Citation, Hit, Sentence
+from qa.dates import display_date
+from qa.records import Citation, Copy, Hit, Sentence
+
+UNKNOWN_PUBLISHER = "Herausgeber unbekannt"
 
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -26,7 +29,8 @@ def build_citations(evidence: Sequence[tuple[Hit, Sentence]]) -> list[Citation]:
         chunk = hit.chunk
         citations.append(Citation(number=len(citations) + 1, source=chunk.source, chunk_id=chunk.id,
                                   quote=sentence.text, start=sentence.start, end=sentence.end,
-                                  title=chunk.title, publisher=chunk.publisher, date=chunk.date))
+                                  title=chunk.title, publisher=chunk.publisher, date=chunk.date,
+                                  copies=hit.copies))
     return citations
 
 
@@ -46,10 +50,30 @@ def markers(text: str) -> list[int]:
     return list(dict.fromkeys(int(m) for m in MARKER.findall(text)))
 
 
+def date_text(date: str | None, copies: Sequence[Copy] = ()) -> str:
+    """German: the article's date, else a dated copy's ("14.02.2020 (Datum laut Kopie b.txt)"),
+    else "Datum unbekannt"."""
+    if not date:
+        borrowed = next((c for c in copies if c.date), None)
+        if borrowed is not None:
+            return f"{display_date(borrowed.date)} (Datum laut Kopie {borrowed.source})"
+    return display_date(date)
+
+
 def describe(citation: Citation) -> str:
-    """One line naming the source: file, title, publisher, date."""
-    details = [d for d in (citation.title, citation.publisher, citation.date) if d]
-    return f"{citation.source}" + (f" – {', '.join(details)}" if details else "")
+    """One line naming the source: file, title, publisher (or "Herausgeber unbekannt"), date (or
+    "Datum unbekannt")."""
+    details = [d for d in (citation.title, citation.publisher or UNKNOWN_PUBLISHER,
+                           date_text(citation.date, citation.copies)) if d]
+    return f"{citation.source} – {', '.join(details)}"
+
+
+def also_reported(copies: Sequence[Copy]) -> str:
+    """German: "auch berichtet von b.txt (dpa, 14.02.2020), c.txt (Datum unbekannt)" ("" without copies)."""
+    if not copies:
+        return ""
+    named = [f"{c.source} ({', '.join(x for x in (c.publisher, display_date(c.date)) if x)})" for c in copies]
+    return "auch berichtet von " + ", ".join(named)
 
 
 def format_sources(citations: Sequence[Citation]) -> str:
@@ -57,4 +81,6 @@ def format_sources(citations: Sequence[Citation]) -> str:
     lines = []
     for c in citations:
         lines.append(f"[{c.number}] {describe(c)}\n    „{c.quote}“ (Zeichen {c.start}–{c.end})")
+        if c.copies:
+            lines.append(f"    {also_reported(c.copies)}")
     return "\n".join(lines)

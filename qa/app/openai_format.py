@@ -2,8 +2,8 @@
 
 A completion's message text is the answer with its [n] markers, followed by a German
 "Quellen:" list for clients that show only the text. The same citations travel as structured
-data in the extra top-level field `citations` (source, title, publisher, date, quote, start,
-end, url), next to `qa` (answerer, abstained, short_answer, latency_ms); in a stream both come
+data in the extra top-level field `citations` (source, title, publisher, date, date_text — German,
+"Datum unbekannt" or a copy's date —, also_reported_by, quote, start, end, url), next to `qa` (answerer, abstained, short_answer, latency_ms); in a stream both come
 with the last chunk, the one that carries `finish_reason`. `url` opens the app with the quoted
 passage highlighted: `<base>?artikel=<file>&von=<start>&bis=<end>` (read by the UI on load).
 
@@ -17,7 +17,7 @@ import uuid
 from typing import Sequence
 from urllib.parse import urlencode
 
-from qa.answer.citations import describe
+from qa.answer.citations import also_reported, describe
 from qa.records import Answer, Citation
 
 OWNER = "qa-de"
@@ -48,7 +48,8 @@ def sources_text(citations: Sequence[Citation], base_url: str) -> str:
         return ""
     lines = ["Quellen:"]
     for c in citations:
-        lines.append(f"[{c.number}] {describe(c)}: „{c.quote}“ (Zeichen {c.start}–{c.end}) {passage_url(base_url, c)}")
+        lines.append(f"[{c.number}] {describe(c)}: „{c.quote}“ (Zeichen {c.start}–{c.end}) {passage_url(base_url, c)}"
+                     + (f"; {also_reported(c.copies)}" if c.copies else ""))
     return "\n\n" + "\n".join(lines)
 
 
@@ -57,7 +58,8 @@ def answer_extras(answer: Answer, base_url: str) -> dict:
     return {
         "citations": [citation_data(c, base_url) for c in answer.citations],
         "qa": {"answerer": answer.answerer, "abstained": answer.abstained, "short_answer": answer.short_answer,
-               "latency_ms": round(answer.latency_ms, 1)},
+               "latency_ms": round(answer.latency_ms, 1),
+               "question_time": answer.question_time.to_dict() if answer.question_time else None},
     }
 
 

@@ -12,8 +12,9 @@ from typing import Sequence
 from urllib.parse import quote
 
 from qa.answer import label as answerer_label
-from qa.answer.citations import MARKER, describe
+from qa.answer.citations import MARKER, UNKNOWN_PUBLISHER, also_reported, date_text, describe
 from qa.config import Settings
+from qa.dates import describe_time, display_date
 from qa.records import Answer, Article, Filters
 from qa.store import FileRecord
 
@@ -68,7 +69,7 @@ def answer_markdown(question: str, answer: Answer) -> str:
     if answer.citations:
         lines += ["", "**Quellen:**", ""]
         lines += [f"- [{c.number}] {describe(c)}: „{c.quote}“ (Zeichen {c.start}–{c.end})"
-                  for c in answer.citations]
+                  + (f"; {also_reported(c.copies)}" if c.copies else "") for c in answer.citations]
     lines += ["", f"*Antwortverfahren: {answerer_label(answer.answerer)}*"]
     return "\n".join(lines)
 
@@ -84,6 +85,11 @@ def status_html(answer: Answer, filters: Filters | None = None) -> str:
     if filters is not None and filters.active:
         extra += " · Filter aktiv"
     notes = "".join(f"<div class='qa-note'>{html.escape(note)}</div>" for note in answer.notes)
+    if answer.question_time is not None:
+        notes += (f"<div class='qa-note qa-time' id='qa-time'>Zeit aus der Frage: "
+                  f"<strong>{html.escape(describe_time(answer.question_time))}</strong> – Artikel aus dieser Zeit "
+                  "werden bevorzugt, andere nicht ausgeschlossen. Abschalten: „Zeitangabe der Frage beachten“ "
+                  "unter Filter.</div>")
     return (f"<div class='qa-status'>{main}<span class='qa-badge qa-answerer' title='Antwortverfahren'>"
             f"{label}</span><span class='qa-muted'>{extra}</span>{notes}</div>")
 
@@ -113,13 +119,16 @@ def sources_html(answer: Answer, index: int) -> str:
         if hit.keyword_score is not None:
             scores.append(f"Stichwort {_number(hit.keyword_score, 2)}")
         snippet = chunk.text if len(chunk.text) <= SNIPPET_CHARS else chunk.text[:SNIPPET_CHARS].rstrip() + " …"
-        meta = [html.escape(x) for x in (chunk.source if chunk.title else None, chunk.date) if x]
+        meta = [html.escape(x) for x in (chunk.source if chunk.title else None,
+                                         chunk.publisher or UNKNOWN_PUBLISHER, date_text(chunk.date, hit.copies)) if x]
+        also = (f"<div class='qa-hit-copies'>{html.escape(also_reported(hit.copies))}</div>"
+                if hit.copies else "")
         items.append(
             f"<li class='qa-hit{' qa-hit-cited' if numbers else ''}'>"
             f"<div class='qa-hit-head'><span class='qa-rank'>{hit.rank}</span>"
             f"<a href='#treffer-{index}-{hit.rank}' class='qa-hit-title'>{html.escape(chunk.title or chunk.source)}</a>"
             f"{badge}</div><div class='qa-hit-meta'>{' · '.join(meta + scores)}</div>"
-            f"<div class='qa-hit-text'>{html.escape(snippet)}</div></li>")
+            f"<div class='qa-hit-text'>{html.escape(snippet)}</div>{also}</li>")
     return f"<ol class='qa-hits'>{''.join(items)}</ol>"
 
 
@@ -151,7 +160,7 @@ def article_html(article: Article, start: int | None = None, end: int | None = N
                  caption: str = "") -> str:
     """The inspector: metadata and the article's text with the given span highlighted."""
     title = html.escape(article.title) if article.title else "<span class='qa-untitled'>Artikel ohne Titel</span>"
-    meta = [html.escape(x) for x in (article.publisher, article.date) if x]
+    meta = [html.escape(x) for x in (article.publisher or UNKNOWN_PUBLISHER, display_date(article.date))]
     meta.append(f"<code>{html.escape(article.source)}</code>")
     caption_html = f"<div class='qa-caption'>{html.escape(caption)}</div>" if caption else ""
     return (f"<div class='qa-article'><div class='qa-article-head'><div class='qa-article-title'>{title}</div>"
@@ -167,7 +176,7 @@ def corpus_html(records: Sequence[FileRecord]) -> str:
     items = []
     for r in records:
         title = html.escape(r.title) if r.title else "<span class='qa-untitled'>Artikel ohne Titel</span>"
-        meta = [html.escape(x) for x in (r.publisher, r.date) if x]
+        meta = [html.escape(x) for x in (r.publisher or UNKNOWN_PUBLISHER, display_date(r.date))]
         meta += [f"<code>{html.escape(r.source)}</code>", _plural(r.chunks, "Abschnitt", "Abschnitte")]
         items.append(f"<li><a href='#artikel-{quote(r.source, safe='')}'>{title}</a>"
                      f"<div class='qa-hit-meta'>{' · '.join(meta)}</div></li>")

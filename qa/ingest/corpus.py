@@ -21,6 +21,7 @@ from pathlib import Path
 
 from qa.errors import CorpusError
 from qa.ingest.files import file_hash, iter_corpus_files, read_corpus_file, source_name  # noqa: F401
+from qa.ingest.metadata import Metadata, apply, front_matter
 from qa.language import month_pattern, months
 from qa.records import Article
 
@@ -93,8 +94,9 @@ def decode(data: bytes, name: str) -> str:
     return str(best)
 
 
-def read_article(path: Path, corpus_dir: Path) -> Article:
-    """Read and clean one corpus file. Raises CorpusError when it cannot be read."""
+def read_article(path: Path, corpus_dir: Path, metadata: Metadata | None = None) -> Article:
+    """Read and clean one corpus file; `metadata` (its row of `metadata.csv`) wins over what the
+    file states. Raises CorpusError when it cannot be read."""
     name = source_name(path, corpus_dir)
     data = read_corpus_file(path, corpus_dir, limit=MAX_FILE_BYTES)
     text = decode(data, name)
@@ -102,18 +104,24 @@ def read_article(path: Path, corpus_dir: Path) -> Article:
         raise CorpusError(f"Die Datei {name} ist leer und wird übersprungen.")
     digest = file_hash(data)
     if path.suffix.lower() in (".html", ".htm"):
-        return _html_article(name, text, digest)
-    article = parse_text(name, text, digest, markdown=path.suffix.lower() == ".md")
+        return apply(_html_article(name, text, digest), metadata)
+    markdown = path.suffix.lower() == ".md"
+    front, skip = front_matter(text) if markdown else (Metadata(), 0)
+    article = parse_text(name, text, digest, markdown=markdown, skip=skip)
     if not article.segments:
         raise CorpusError(f"Die Datei {name} enthält keinen Artikeltext (nur Seitenelemente) und wird übersprungen.")
-    return article
+    return apply(article, metadata, front)
 
 
-def parse_text(name: str, text: str, digest: str, markdown: bool = False) -> Article:
-    """Clean plain text (or Markdown): keep content lines as segments, collect metadata."""
+_LINE = re.compile(r"[^\n]*(?:\n|$)")
+
+
+def parse_text(name: str, text: str, digest: str, markdown: bool = False, skip: int = 0) -> Article:
+    """Clean plain text (or Markdown): keep content lines as segments, collect metadata.
+    The first `skip` characters (front matter) are never article text."""
     segments: list[tuple[int, int]] = []
     title = publisher = date = None
-    for match in re.finditer(r"[^\n]*(?:\n|$)", text):
+    for match in _LINE.finditer(text, skip):
         start, end = _strip_span(text, match.start(), match.end())
         if start >= end:
             continue
@@ -202,8 +210,12 @@ def _html_article(name: str, html: str, digest: str) -> Article:
 
     for logger_name in QUIET_LOGGERS:  # their findings are ours to report, in German
         logging.getLogger(logger_name).setLevel(logging.CRITICAL)
+    # the date from the page's metadata (htmldate inside trafilatura: meta tags, JSON-LD, <time>,
+    # the URL), not from a search of the whole text, which finds any date the article mentions
     extracted = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
-                                            with_metadata=True, favor_precision=True)
+                                            with_metadata=True, favor_precision=True,
+                                            date_extraction_params={"extensive_search": False,
+                                                                    "original_date": True})
     if extracted is None or not (extracted.text or "").strip():
         raise CorpusError(f"Die Datei {name} enthält keinen erkennbaren Artikeltext und wird übersprungen.")
     article = parse_text(name, extracted.text, digest)

@@ -23,8 +23,10 @@ from pathlib import Path
 from qa.ingest.chunking import chunk_article
 from qa.config import Settings
 from qa.ingest.corpus import read_article
+from qa.ingest.duplicates import place
 from qa.ingest.files import file_hash, iter_corpus_files, list_corpus, os_reason, read_corpus_file, source_name
 from qa.errors import CorpusError
+from qa.ingest.metadata import Metadata, load_sidecar
 from qa.store import FORMAT_VERSION, FileRecord, Store, open_store
 from qa.store.lock import writer_lock
 from qa.records import Article, Chunk
@@ -45,6 +47,7 @@ class IngestReport:
     busy: str = ""  # German: another process was writing, so nothing was done (Pipeline.ensure_index)
     chunks_written: int = 0
     seconds: float = 0.0
+    duplicate_seconds: float = 0.0  # of `seconds`: finding near-duplicates (qa.ingest.duplicates)
 
     @property
     def changed(self) -> bool:
@@ -63,9 +66,12 @@ class IngestReport:
                 f"in {self.seconds:.1f} s.")
 
 
-def file_version(content_hash: str, settings: Settings) -> str:
-    """Identifies a file's chunks: its content and the chunk settings they were made with."""
+def file_version(content_hash: str, settings: Settings, metadata: str = "") -> str:
+    """Identifies a file's chunks: its content, its row of `metadata.csv` (a signature; "" without
+    one) and the chunk settings they were made with."""
     signature = f"{content_hash}/v{FORMAT_VERSION}/size{settings.chunk_size}/overlap{settings.chunk_overlap}"
+    if metadata:
+        signature += f"/meta{metadata}"
     return hashlib.sha256(signature.encode()).hexdigest()[:16]
 
 
@@ -95,7 +101,8 @@ def ingest(settings: Settings, embedder, store: Store | None = None, rebuild: bo
 def _update(settings: Settings, embedder, store: Store, files: list[Path], report: IngestReport,
             progress: bool | None) -> None:
     committed = store.file_records()
-    present = scan_corpus(settings, files, committed)
+    sidecar = load_sidecar(settings.corpus_dir)
+    present = scan_corpus(settings, files, committed, sidecar)
     for source in sorted(set(committed) - set(present)):
         report.removed.append(source)
         store.forget_file(source)  # commit point first: readers stop serving it
@@ -121,7 +128,7 @@ def _update(settings: Settings, embedder, store: Store, files: list[Path], repor
                 report.unchanged += 1
             continue
         try:
-            article = read_article(found.path, settings.corpus_dir)
+            article = read_article(found.path, settings.corpus_dir, sidecar.get(source))
         except CorpusError as exc:
             logger.info("%s", exc)  # the report carries it; CLI and app print it
             report.skipped.append((source, str(exc)))
@@ -137,7 +144,21 @@ def _update(settings: Settings, embedder, store: Store, files: list[Path], repor
     for source in report.withdrawn:  # its old chunks go after its record
         store.delete_chunks(source)
     if todo:
-        report.chunks_written = _embed_and_store(todo, settings, embedder, store, committed, progress)
+        started = time.perf_counter()
+        live = {s: r for s, r in committed.items() if s in present and s not in report.withdrawn}
+        placed, regrouped = place(live, [article for article, _ in todo],
+                                  lambda source: _clean_text(settings, present[source], sidecar.get(source)))
+        report.duplicate_seconds = time.perf_counter() - started
+        report.chunks_written = _embed_and_store(todo, settings, embedder, store, committed, progress, placed)
+        store.commit_files(regrouped)  # after the new copies are live: their groups name them
+
+
+def _clean_text(settings: Settings, found: "CorpusFile", metadata: Metadata | None) -> str | None:
+    """The clean text of an indexed file (for its missing fingerprint); None when unreadable."""
+    try:
+        return read_article(found.path, settings.corpus_dir, metadata).clean_text
+    except (CorpusError, OSError):
+        return None
 
 
 def index_matches(settings: Settings, records: dict[str, FileRecord]) -> bool:
@@ -163,26 +184,30 @@ class CorpusFile:
     size: int = -1  # as stat found it when scanning
     mtime_ns: int = -1
     problem: str = ""  # German reason when it cannot be read
+    metadata: str = ""  # the signature of its row of metadata.csv ("" without one)
 
 
 RACY_SECONDS = 2.0  # a file modified this recently may change again within the same mtime tick
 
 
-def scan_corpus(settings: Settings, files=None, known: dict[str, FileRecord] | None = None) -> dict[str, CorpusFile]:
-    """Every corpus file by its source name, with its version.
+def scan_corpus(settings: Settings, files=None, known: dict[str, FileRecord] | None = None,
+                sidecar: dict[str, Metadata] | None = None) -> dict[str, CorpusFile]:
+    """Every corpus file by its source name, with its version (content, sidecar row, settings).
 
     A file whose size and modification time equal its committed record's is not read
     again (the record's content hash is reused); every other file is hashed."""
     found, known = {}, known or {}
+    sidecar = load_sidecar(settings.corpus_dir) if sidecar is None else sidecar
     for path in files if files is not None else iter_corpus_files(settings.corpus_dir):
         source = source_name(path, settings.corpus_dir)
+        meta = sidecar[source].signature() if source in sidecar else ""
         try:
             stat = path.stat()
             record = known.get(source)
             if record and record.content_hash and record.mtime_ns >= 0 \
                     and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-                version = file_version(record.content_hash, settings)
-                found[source] = CorpusFile(path, version, None, stat.st_size, stat.st_mtime_ns)
+                version = file_version(record.content_hash, settings, meta)
+                found[source] = CorpusFile(path, version, None, stat.st_size, stat.st_mtime_ns, metadata=meta)
                 continue
             digest = file_hash(read_corpus_file(path, settings.corpus_dir))
         except OSError as exc:
@@ -192,7 +217,8 @@ def scan_corpus(settings: Settings, files=None, known: dict[str, FileRecord] | N
         except CorpusError as exc:
             found[source] = CorpusFile(path, None, None, problem=str(exc))
             continue
-        found[source] = CorpusFile(path, file_version(digest, settings), digest, stat.st_size, stat.st_mtime_ns)
+        found[source] = CorpusFile(path, file_version(digest, settings, meta), digest, stat.st_size,
+                                   stat.st_mtime_ns, metadata=meta)
     return found
 
 
@@ -210,8 +236,10 @@ def stable_stat(found: CorpusFile) -> tuple[int, int]:
 
 
 def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Settings, embedder, store: Store,
-                     committed: dict[str, FileRecord], progress: bool | None) -> int:
-    """Chunk, embed in batches spanning files, store, then commit each finished file."""
+                     committed: dict[str, FileRecord], progress: bool | None,
+                     placed: dict[str, tuple[str, str]]) -> int:
+    """Chunk, embed in batches spanning files, store, then commit each finished file (with its
+    near-duplicate group and fingerprint from `placed`)."""
     batch_target = settings.embedding_batch_size * 8
     show = progress if progress is not None else len(articles) >= PROGRESS_MIN_FILES
     bar = _progress_bar(len(articles), show)
@@ -226,8 +254,10 @@ def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Setti
         records = []
         for article, found, version, cs in pending:
             size, mtime = stable_stat(found) if article.content_hash == found.content_hash else (-1, -1)
+            group, minhash = placed.get(article.source, ("", ""))
             records.append(FileRecord(article.source, article.content_hash, version, len(cs), article.title,
-                                      article.publisher, article.date, size=size, mtime_ns=mtime))
+                                      article.publisher, article.date, size=size, mtime_ns=mtime,
+                                      group=group, minhash=minhash))
         store.commit_files(records)
         for article, _, version, _ in pending:
             if article.source in committed:
@@ -237,7 +267,7 @@ def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Setti
         return len(chunks)
 
     for article, found in articles:
-        version = file_version(article.content_hash, settings)
+        version = file_version(article.content_hash, settings, found.metadata)
         chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap, version)
         pending.append((article, found, version, chunks))
         if sum(len(cs) for *_, cs in pending) >= batch_target:

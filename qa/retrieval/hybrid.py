@@ -7,12 +7,13 @@ file records once when it opens and ignores chunks of any other version.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
 
 from qa.config import Settings
-from qa.records import Chunk, Filters, Hit, date_span
+from qa.records import Chunk, Copy, Filters, Hit, date_span
 from qa.retrieval.keyword import KeywordIndex
 from qa.store import Store
 
@@ -36,8 +37,15 @@ class Retriever:
         self.settings = settings
         self.embedder = embedder
         self.store = store
-        self._live = {source: record.version for source, record in store.file_records().items()}
-        chunks = [chunk for chunk, version in store.all_chunks() if self._live.get(chunk.source) == version]
+        records = store.file_records()
+        self._live = {source: record.version for source, record in records.items()}
+        self._group = {source: r.group for source, r in records.items() if r.group and not r.skipped}
+        self._members: dict[str, list[Copy]] = {}
+        for source, group in sorted(self._group.items()):
+            r = records[source]
+            self._members.setdefault(group, []).append(Copy(source, r.title, r.publisher, r.date))
+        chunks = [self._grouped(chunk) for chunk, version in store.all_chunks()
+                  if self._live.get(chunk.source) == version]
         self.keyword = KeywordIndex(chunks)
         self._sources = np.array([c.source for c in chunks], dtype=object)
         spans = [date_span(c.date) for c in chunks]
@@ -49,10 +57,20 @@ class Retriever:
     def size(self) -> int:
         return len(self.keyword.chunks)
 
+    def _grouped(self, chunk: Chunk) -> Chunk:
+        """The chunk with its article's near-duplicate group (from the file records)."""
+        group = self._group.get(chunk.source, "")
+        return chunk if chunk.group == group else replace(chunk, group=group)
+
+    def copies(self, chunk: Chunk) -> tuple[Copy, ...]:
+        """The other articles of the chunk's near-duplicate group (the same report elsewhere)."""
+        return tuple(c for c in self._members.get(chunk.group, ()) if c.source != chunk.source)
+
     def dense(self, question: str, n: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
         vector = self.embedder.embed_queries([question])[0]
         rows = self.store.query(vector, n, filters)
-        return [(chunk, score) for chunk, version, score in rows if self._live.get(chunk.source) == version]
+        return [(self._grouped(chunk), score) for chunk, version, score in rows
+                if self._live.get(chunk.source) == version]
 
     def keyword_search(self, question: str, n: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
         return self.keyword.search(question, n, mask=self._mask(filters))

@@ -1,7 +1,8 @@
 """The reranking stage between retrieval and answering: `Reranker` and the registry.
 
 `Pipeline.retrieve` (which `qa eval` goes through too) hands the fused hits to the reranker
-the settings name (`reranker`); the default keeps their order. A reranker returns the hits it
+the settings name (`reranker`); the default, `diversify` (qa.retrieval.diversify), keeps one hit
+per near-duplicate group, `none` keeps their order. A reranker returns the hits it
 keeps, best first, renumbered from rank 1. A new one is a class with `name` and `rerank`, plus
 one line in `RERANKERS`.
 """
@@ -33,8 +34,16 @@ def renumber(hits: Sequence[Hit]) -> list[Hit]:
     return [hit if hit.rank == rank else replace(hit, rank=rank) for rank, hit in enumerate(hits, start=1)]
 
 
-RERANKERS: dict[str, Callable[..., Reranker]] = {"none": lambda settings, pipeline: KeepOrder()}
-"""name -> factory(settings, pipeline)."""
+def _diversify(settings, pipeline) -> Reranker:
+    from qa.retrieval.diversify import Diversify
+
+    return Diversify(settings, pipeline)
+
+
+RERANKERS: dict[str, Callable[..., Reranker]] = {"none": lambda settings, pipeline: KeepOrder(),
+                                                 "diversify": _diversify}
+"""name -> factory(settings, pipeline). A reranker may have `pool(k)`: how many fused hits it
+wants to see for a list of k (default k); the pipeline cuts its result to k."""
 
 
 def make_reranker(settings, pipeline=None) -> Reranker:

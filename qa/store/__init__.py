@@ -33,6 +33,8 @@ class FileRecord:
     size: int = -1  # file size and modification time when it was read: an unchanged
     mtime_ns: int = -1  # stat lets the next scan skip hashing (-1: always hash)
     skipped: str = ""  # German reason when the file could not be used (then chunks == 0)
+    group: str = ""  # near-duplicate group (qa.ingest.duplicates): "" when it has no copies
+    minhash: str = ""  # its fingerprint for finding copies (base64; "" when too short or not yet made)
 
 
 class Store(Protocol):
