@@ -149,12 +149,10 @@ def _explicit_range(question: str) -> tuple[str | None, str | None, str] | None:
             iso = _valid(int(g[0]))
         if iso is None:
             continue
-        if kind == "before":
-            bound = last_day(str(int(iso) - 1)) if m.group(0).lower().startswith("vor") else last_day(iso)
-            return None, bound.isoformat(), m.group(0)
-        if kind == "since":
-            bound = first_day(str(int(iso) + 1)) if m.group(0).lower().startswith("nach") else first_day(iso)
-            return bound.isoformat(), None, m.group(0)
+        if kind == "before":  # "vor 2020": up to 2019; "bis 2020": up to 2020
+            return None, str(int(iso) - 1) if m.group(0).lower().startswith("vor") else iso, m.group(0)
+        if kind == "since":  # "nach 2018": from 2019; "seit/ab 2018": from 2018
+            return str(int(iso) + 1) if m.group(0).lower().startswith("nach") else iso, None, m.group(0)
         return iso, iso, m.group(0).strip()
     return None
 

@@ -183,3 +183,23 @@ def test_markup_in_a_question_is_shown_not_run(browser_page):
     expect(page.locator("#qa-chat .user-row").first).to_contain_text("<b>fett</b>")
     assert page.evaluate("window.__qaXss") is None
     assert page.locator("#qa-chat img[src='x'], #qa-chat b").count() == 0
+
+
+@pytest.mark.slow
+def test_the_time_of_the_question_is_shown_and_can_be_removed(browser_page):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.get_by_role("button", name="Neues Gespräch").click()
+    _ask(page, "Was beschlossen die NATO-Minister im Februar 2020?")
+    expect(page.locator("#qa-time")).to_contain_text("Zeit aus der Frage: Februar 2020")
+    page.get_by_role("tab", name="Quellen").click()
+    expect(page.locator("#qa-sources .qa-hit-meta").first).to_contain_text("2020")  # every source: publisher, date
+    expect(page.locator("#qa-sources")).to_contain_text("Herausgeber unbekannt")
+    page.screenshot(path=ARTIFACTS / "ui-7-zeit.png")
+    bots = page.locator("#qa-chat .bot-row")
+    before = bots.count()
+    page.locator("#qa-drop-time").click()
+    expect(bots).to_have_count(before + 1, timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator("#qa-status")).not_to_contain_text("Zeit aus der Frage", timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator("#qa-drop-time")).to_be_hidden()

@@ -7,7 +7,7 @@
                                German "Quellen:" list at the end of the text (qa.app.openai_format)
     GET  /v1/models            the models (answerers) this installation offers
     POST /v1/ask               one `qa batch` record: {"id"?, "question", "history"?, "answerer"?,
-                               "sources"?, "date_from"?, "date_to"?} -> Answer.to_record()
+                               "sources"?, "date_from"?, "date_to"?, "question_time"?} -> Answer.to_record()
     GET  /health               {"status": "ok", ...}; 503 when the index cannot be read
 
 With `api_key` set (QA_API_KEY) every /v1 request needs `Authorization: Bearer <key>`. Every

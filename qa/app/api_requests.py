@@ -42,13 +42,15 @@ class FilterFields(BaseModel):
     sources: list[str] | None = None
     date_from: str | None = None
     date_to: str | None = None
+    question_time: bool = True  # prefer the time the question names (false: ignore it)
 
     def filters(self) -> Filters | None:
         start, end = check_date("date_from", self.date_from), check_date("date_to", self.date_to)
         if start and end and start > end:
             raise QuestionError("Der Zeitraum ist leer: date_from liegt nach date_to.")
-        filters = Filters(sources=tuple(self.sources or ()), date_from=start, date_to=end)
-        return filters if filters.active else None
+        filters = Filters(sources=tuple(self.sources or ()), date_from=start, date_to=end,
+                          question_time=self.question_time)
+        return filters if filters.active or not self.question_time else None
 
 
 class ChatRequest(FilterFields):

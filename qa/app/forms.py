@@ -72,13 +72,16 @@ def check_date(label: str, value: str | None) -> str | None:
     return value
 
 
-def make_filters(sources: Sequence[str] | None, date_from: str | None, date_to: str | None) -> Filters | None:
-    """Filters from the form, or None when nothing is restricted."""
+def make_filters(sources: Sequence[str] | None, date_from: str | None, date_to: str | None,
+                 question_time: bool = True) -> Filters | None:
+    """Filters from the form, or None when nothing is restricted and the time named in the
+    question is to be preferred (`question_time`, qa.retrieval.timing)."""
     start, end = check_date("Von", date_from), check_date("Bis", date_to)
     if start and end and start > end:
         raise QuestionError("Der Zeitraum ist leer: „Von“ liegt nach „Bis“.")
-    filters = Filters(sources=tuple(sources or ()), date_from=start, date_to=end)
-    return filters if filters.active else None
+    filters = Filters(sources=tuple(sources or ()), date_from=start, date_to=end,
+                      question_time=question_time is not False)
+    return filters if filters.active or not filters.question_time else None
 
 
 def _problem(check) -> str | None:

@@ -88,8 +88,8 @@ def status_html(answer: Answer, filters: Filters | None = None) -> str:
     if answer.question_time is not None:
         notes += (f"<div class='qa-note qa-time' id='qa-time'>Zeit aus der Frage: "
                   f"<strong>{html.escape(describe_time(answer.question_time))}</strong> – Artikel aus dieser Zeit "
-                  "werden bevorzugt, andere nicht ausgeschlossen. Abschalten: „Zeitangabe der Frage beachten“ "
-                  "unter Filter.</div>")
+                  "werden bevorzugt, andere nicht ausgeschlossen (abschaltbar unter Filter: „Zeitangabe der "
+                  "Frage beachten“).</div>")
     return (f"<div class='qa-status'>{main}<span class='qa-badge qa-answerer' title='Antwortverfahren'>"
             f"{label}</span><span class='qa-muted'>{extra}</span>{notes}</div>")
 

@@ -106,6 +106,8 @@ def build_app(pipeline: Pipeline, settings: Settings, gate: Gate | None = None) 
                     examples=[{"text": q} for q in EXAMPLES])
                 with gr.Row(elem_id="qa-status-row"):
                     status = gr.HTML("", js_on_load=None, elem_id="qa-status", scale=5)
+                    drop_time = gr.Button("Ohne Zeitangabe erneut fragen", variant="secondary", size="sm",
+                                          scale=0, min_width=200, visible=False, elem_id="qa-drop-time")
                     new_chat = gr.Button("Neues Gespräch", variant="secondary", size="sm", scale=0,
                                          min_width=140, elem_id="qa-new")
                 with gr.Row(elem_id="qa-ask-row"):
@@ -120,6 +122,9 @@ def build_app(pipeline: Pipeline, settings: Settings, gate: Gate | None = None) 
                     with gr.Row():
                         date_from = gr.Textbox(label="Von (Datum)", placeholder="JJJJ-MM-TT", max_lines=1)
                         date_to = gr.Textbox(label="Bis (Datum)", placeholder="JJJJ-MM-TT", max_lines=1)
+                    use_time = gr.Checkbox(value=True, label="Zeitangabe der Frage beachten", elem_id="qa-use-time",
+                                           info="„im Februar 2020“, „2016“, „vor 2020“, „neueste“: Artikel aus "
+                                                "dieser Zeit zuerst, andere nicht ausgeschlossen.")
                     usable = [(spec.label, name) for name, spec in ANSWERERS.items() if spec.available(settings)]
                     method = gr.Radio(usable, value=pipeline.answerer_name(), label="Antwortverfahren",
                                       visible=len(usable) > 1, elem_id="qa-method",
@@ -151,16 +156,17 @@ def build_app(pipeline: Pipeline, settings: Settings, gate: Gate | None = None) 
             return (header_html(settings, records), gr.update(choices=article_choices(records)), corpus_html(records),
                     gr.skip() if linked is None else linked)
 
-        def check(frage, past, artikel, von, bis, verfahren=None):
+        def check(frage, past, artikel, von, bis, verfahren=None, zeit=True):
             """Runs before `ask`: a German message under the field at fault, no request."""
             problems = validate_form(settings, frage, artikel, von, bis)
-            return [gr.validate(p is None, p or "") for p in (problems[0], None, *problems[1:], None)]
+            return [gr.validate(p is None, p or "") for p in (problems[0], None, *problems[1:], None, None)]
 
-        def ask(frage, past, artikel, von, bis, verfahren=None):
-            """Answer one question of this session, streaming; parameters are the API's names."""
+        def ask(frage, past, artikel, von, bis, verfahren=None, zeit=True):
+            """Answer one question of this session, streaming; parameters are the API's names
+            (`zeit`: prefer the time the question names)."""
             try:
                 text = clean_question(frage, settings.max_question_chars)
-                filters = make_filters(artikel, von, bis)
+                filters = make_filters(artikel, von, bis, zeit)
             except QAError as exc:
                 notify(exc)
                 return
@@ -189,6 +195,16 @@ def build_app(pipeline: Pipeline, settings: Settings, gate: Gate | None = None) 
             yield {exchanges: past, chatbot: chat_messages(past), status: status_html(answer, filters),
                    sources: sources_html(answer, index), export: answer_markdown(text, answer)}
 
+        def time_button(past):
+            """"Ohne Zeitangabe erneut fragen" only under an answer that used the question's time."""
+            return gr.update(visible=bool(past) and past[-1].answer.question_time is not None)
+
+        def ask_without_time(past, artikel, von, bis, verfahren=None):
+            """The last question once more, without the time it names (the user removed it)."""
+            if not past:
+                return
+            yield from ask(past[-1].question, past, artikel, von, bis, verfahren, False)
+
         def open_link(past, evt: gr.EventData):
             """Show what a clicked citation, passage or corpus entry refers to."""
             try:
@@ -207,19 +223,22 @@ def build_app(pipeline: Pipeline, settings: Settings, gate: Gate | None = None) 
 
         def reset():
             return {exchanges: (), chatbot: [], status: "", sources: SOURCES_EMPTY, export: "",
-                    inspector: INSPECTOR_EMPTY, question: ""}
+                    inspector: INSPECTOR_EMPTY, question: "", drop_time: gr.update(visible=False)}
 
-        ask_inputs = [question, exchanges, sources_filter, date_from, date_to, method]
+        ask_inputs = [question, exchanges, sources_filter, date_from, date_to, method, use_time]
         ask_outputs = [exchanges, chatbot, question, status, sources, export]
+        after = {"fn": time_button, "inputs": [exchanges], "outputs": [drop_time], "api_visibility": "private"}
         app.load(load, outputs=[header, sources_filter, corpus, inspector], api_visibility="private",
                  show_progress="hidden")
         asking = {"concurrency_limit": CONCURRENCY, "concurrency_id": "frage"}
-        question.submit(ask, ask_inputs, ask_outputs, api_name="frage", validator=check, **asking)
-        send.click(ask, ask_inputs, ask_outputs, api_visibility="private", validator=check, **asking)
+        question.submit(ask, ask_inputs, ask_outputs, api_name="frage", validator=check, **asking).then(**after)
+        send.click(ask, ask_inputs, ask_outputs, api_visibility="private", validator=check, **asking).then(**after)
         chatbot.example_select(pick_example, None, question, api_visibility="private").then(
-            ask, ask_inputs, ask_outputs, api_visibility="private", **asking)
+            ask, ask_inputs, ask_outputs, api_visibility="private", **asking).then(**after)
+        drop_time.click(ask_without_time, [exchanges, sources_filter, date_from, date_to, method], ask_outputs,
+                        api_visibility="private", **asking).then(**after)
         inspector.click(open_link, [exchanges], [inspector, tabs, sources, export], api_visibility="private")
-        reset_outputs = [exchanges, chatbot, status, sources, export, inspector, question]
+        reset_outputs = [exchanges, chatbot, status, sources, export, inspector, question, drop_time]
         new_chat.click(reset, None, reset_outputs, api_visibility="private")
         chatbot.clear(reset, None, reset_outputs, api_visibility="private")
     app.queue(default_concurrency_limit=CONCURRENCY)
