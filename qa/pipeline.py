@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Iterator, Sequence
 
 from qa.answer import ANSWERERS, AnswerContext, Answerer, resolve
+from qa.answer.timeline import annotate
 from qa.config import Settings
 from qa.errors import (CorpusError, IndexBusyError, IndexCorruptError, IndexNotFoundError, QAError,
                        QuestionError)
@@ -262,6 +263,9 @@ class Pipeline:
         when = self.question_time(query, filters)
         for event in chosen.stream(question, hits, AnswerContext(conversation=previous)):
             if isinstance(event, Answer):
+                event, added = annotate(question, event)  # relative dates resolved (date questions)
+                if added:
+                    yield added  # streamed like the rest, so the streamed text is the final text
                 event = replace(event, latency_ms=(time.perf_counter() - started) * 1000.0,
                                 notes=event.notes + citation_notes(self.settings.corpus_dir, event.citations),
                                 question_time=when)

@@ -169,6 +169,23 @@ class QuestionTime:
 
 
 @dataclass(frozen=True)
+class ResolvedDate:
+    """A relative time expression of an evidence sentence ("am Mittwoch") and what it means against
+    its article's date (qa.answer.timeline): German `text`, the ISO date where one follows (possibly
+    partial), the article date it was resolved against (None: undated, not resolvable)."""
+
+    expression: str
+    text: str
+    iso: str | None
+    article_date: str | None
+    exact: bool = False  # a single day
+
+    def to_dict(self) -> dict:
+        return {"expression": self.expression, "resolved": self.text, "iso": self.iso,
+                "article_date": self.article_date, "exact": self.exact}
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the pipeline returns for one question."""
 
@@ -183,6 +200,7 @@ class Answer:
     confidence: float | None = None  # the answerer's calibrated confidence in its evidence, where it has one
     span: str | None = None  # the best answer span, also when it is not shown (headline) or abstained
     question_time: QuestionTime | None = None  # the time taken from the question (a ranking preference)
+    resolved_dates: tuple[ResolvedDate, ...] = ()  # relative dates of the evidence, resolved (date questions)
 
     def to_record(self, qid: str | None = None) -> dict:
         """The batch output line of ../shared/eval/README.md."""
@@ -205,6 +223,8 @@ class Answer:
             record["span"] = self.span
         if self.question_time is not None:
             record["question_time"] = self.question_time.to_dict()
+        if self.resolved_dates:
+            record["resolved_dates"] = [r.to_dict() for r in self.resolved_dates]
         if self.notes:  # German remarks, e.g. a cited file that cannot be read any more
             record["notes"] = list(self.notes)
         return record

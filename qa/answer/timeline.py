@@ -1,0 +1,181 @@
+"""Relative time in evidence sentences, resolved against the article's date.
+
+News speak in relative time: "am Mittwoch", "gestern", "vergangene Woche", "Anfang Januar",
+"bis 31. März". When a question asks when something happened (`question_kind` "date"), the
+answer gets one added line per expression in its evidence, with the absolute date it means:
+
+    Zeitangabe: „am Mittwoch“ → Mittwoch, 12.02.2020 (Artikel vom 14.02.2020) [1]
+    Zeitangabe: „am Mittwoch“ → ein Mittwoch im Februar 2020 (Artikel vom Februar 2020; Tag unbekannt) [1]
+    Zeitangabe: „am Freitag“ → nicht auflösbar: der Artikel nennt kein Datum [1]
+
+The quote itself stays verbatim. Direction: a sentence in the past tense ("hatte", "wurde",
+"sagte", "vergangenen" …) means the last such day/month on or before the article's date; any other
+(present and future tense: "beraten am Mittwoch", "will im März") the next one on or after it.
+
+Not handled: "vor drei Tagen", "in zwei Wochen", holidays, seasons ("im Frühjahr"), clock
+times; tense is read from a word list, not parsed.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Iterator
+
+from qa.dates import display_date, first_day, month_name
+from qa.language import month_pattern, months, question_kind, weekdays
+from qa.records import Answer, Citation, ResolvedDate
+
+_PAST = re.compile(
+    r"\b(hatte|hatten|hat|haben|war|waren|wurde|wurden|worden|sagte|sagten|erklärte|erklärten|kündigte|"
+    r"kündigten|betonte|betonten|gab|trafen|traf|forderte|forderten|nannte|ging|kam|kamen|teilte|teilten|"
+    r"berichtete|berichteten|bekräftigte|bekundet|beschloss|beschlossen|vergangenen?|letzten?|vorigen?)\b",
+    re.IGNORECASE)
+_DAYS = {"vorgestern": -2, "gestern": -1, "heute": 0, "morgen": 1, "übermorgen": 2}
+MAX_LINES = 3
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern]]:
+    weekday = "(" + "|".join(name.capitalize() for name in weekdays()) + ")"
+    month = f"({month_pattern()})"
+    no_year = r"(?!\s*\d{4})(?!\s*\d)"
+    return [
+        ("weekday", re.compile(rf"\b(?:(?i:am|vom|seit|bis|ab)\s+)?(?:(vergangenen|letzten|kommenden|nächsten)\s+)?"
+                               rf"{weekday}(?:abend|morgen|nachmittag|vormittag|mittag|nacht)?\b")),
+        ("day", re.compile(r"\b(vorgestern|gestern|heute|übermorgen)\b|(?<!am )(?<!heute )\b(morgen)\b")),
+        ("week", re.compile(r"\b(?:(?i:in\s+)?(?i:der)\s+)?(vergangenen|letzten|vorigen|kommenden|nächsten|"
+                            r"vergangene|letzte|vorige|kommende|nächste)\s+Woche\b")),
+        ("year", re.compile(r"\b(?:(?i:im)\s+)?(vergangenen|letzten|vorigen|kommenden|nächsten)\s+Jahr(?:es)?\b")),
+        ("daymonth", re.compile(rf"\b(?:(?i:am|vom|bis|zum|seit|ab)\s+)?(\d{{1,2}})\.\s*{month}{no_year}\b")),
+        ("month", re.compile(rf"\b(?:(Anfang|Mitte|Ende)\s+|(?i:im|seit|bis|ab)\s+)?{month}{no_year}\b")),
+    ]
+
+
+def expressions(sentence: str) -> Iterator[tuple[str, re.Match]]:
+    """(kind, match) of each relative time expression in a sentence, in order, not overlapping."""
+    found, taken = [], []
+    for kind, pattern in _patterns():
+        for m in pattern.finditer(sentence):
+            if not any(m.start() < b and a < m.end() for a, b in taken):
+                found.append((kind, m))
+                taken.append((m.start(), m.end()))
+    return iter(sorted(found, key=lambda item: item[1].start()))
+
+
+def resolve(kind: str, m: re.Match, sentence: str, article_date: str | None) -> ResolvedDate:
+    """The absolute date an expression means, in German, against the article's date."""
+    expression = m.group(0)
+    if not article_date:
+        return ResolvedDate(expression, "nicht auflösbar: der Artikel nennt kein Datum", None, None)
+    past = bool(_PAST.search(sentence)) or bool(re.search(r"vergangen|letzt|vorig", expression, re.IGNORECASE))
+    if re.search(r"kommend|nächst", expression, re.IGNORECASE):
+        past = False
+    exact = len(article_date) == 10
+    text, iso = _RESOLVERS[kind](m, first_day(article_date), past, exact, article_date)
+    return ResolvedDate(expression, text, iso, article_date, exact=bool(iso and len(iso) == 10))
+
+
+def _weekday(m, day: date, past: bool, exact: bool, article: str):
+    name = m.groups()[-1]
+    if not exact:
+        return f"ein {name} {_in(article)}", article
+    number = weekdays()[name.lower()]
+    shift = -((day.isoweekday() - number) % 7) if past else (number - day.isoweekday()) % 7
+    found = day + timedelta(days=shift)
+    return f"{name}, {display_date(found.isoformat())}", found.isoformat()
+
+
+def _day(m, day: date, past: bool, exact: bool, article: str):
+    word = (m.group(1) or m.group(2)).lower()
+    if not exact:
+        return f"ein Tag {_in(article)}", article
+    found = day + timedelta(days=_DAYS[word])
+    return display_date(found.isoformat()), found.isoformat()
+
+
+def _week(m, day: date, past: bool, exact: bool, article: str):
+    if not exact:
+        return f"eine Woche {_in(article)}" if len(article) == 7 else f"eine Woche im Jahr {article[:4]}", None
+    monday = day - timedelta(days=day.isoweekday() - 1) + timedelta(weeks=-1 if past else 1)
+    sunday = monday + timedelta(days=6)
+    return f"die Woche vom {monday:%d.%m.} bis {sunday:%d.%m.%Y}", None
+
+
+def _year(m, day: date, past: bool, exact: bool, article: str):
+    year = day.year + (-1 if past else 1)
+    return str(year), str(year)
+
+
+def _month_of(number: int, day: date, past: bool, article: str) -> int:
+    """The year of a month named without one: the last one on/before the article's month when
+    past, the next one on/after it otherwise (a year-only article date: its year)."""
+    if len(article) == 4:
+        return day.year
+    if past:
+        return day.year if number <= day.month else day.year - 1
+    return day.year if number >= day.month else day.year + 1
+
+
+def _daymonth(m, day: date, past: bool, exact: bool, article: str):
+    number = months()[m.group(2).lower()]
+    year = _month_of(number, day, past, article)
+    try:
+        found = date(year, number, int(m.group(1)))
+    except ValueError:
+        return f"{m.group(0)} (kein gültiges Datum)", None
+    return display_date(found.isoformat()), found.isoformat()
+
+
+def _month(m, day: date, past: bool, exact: bool, article: str):
+    number = months()[m.group(2).lower()]
+    year = _month_of(number, day, past, article)
+    part = f"{m.group(1)} " if m.group(1) else ""
+    return f"{part}{month_name(number)} {year}", f"{year:04d}-{number:02d}"
+
+
+def _in(article: str) -> str:
+    return f"im {display_date(article)}" if len(article) == 7 else f"im Jahr {article}"
+
+
+_RESOLVERS = {"weekday": _weekday, "day": _day, "week": _week, "year": _year, "daymonth": _daymonth,
+              "month": _month}
+
+
+def article_label(resolved: ResolvedDate) -> str:
+    if resolved.article_date is None:
+        return ""
+    if len(resolved.article_date) == 10:
+        return f" (Artikel vom {display_date(resolved.article_date)})"
+    return f" (Artikel vom {display_date(resolved.article_date)}; Tag unbekannt)"
+
+
+def resolved_dates(question: str, answer: Answer) -> list[tuple[ResolvedDate, Citation]]:
+    """For a "when" question: the relative expressions of the answer's evidence, resolved. Those
+    inside the answer span when it has any, else those of the quoted sentences."""
+    if answer.abstained or not answer.citations or question_kind(question) != "date":
+        return []
+    found = []
+    for citation in answer.citations:
+        for kind, m in expressions(citation.quote):
+            found.append((kind, m, citation))
+    span = (answer.span or "").lower()
+    inside = [item for item in found if span and item[1].group(0).lower() in span]
+    chosen = inside or found
+    return [(resolve(kind, m, c.quote, c.date or _borrowed(c)), c) for kind, m, c in chosen[:MAX_LINES]]
+
+
+def _borrowed(citation: Citation) -> str | None:
+    copy = citation.date_copy
+    return copy.date if copy else None
+
+
+def annotate(question: str, answer: Answer) -> tuple[Answer, str]:
+    """(the answer with its relative dates resolved, the text added to it: "" when nothing)."""
+    resolved = resolved_dates(question, answer)
+    if not resolved:
+        return answer, ""
+    lines = [f"Zeitangabe: „{r.expression}“ → {r.text}{article_label(r)} [{c.number}]" for r, c in resolved]
+    added = "\n\n" + "\n".join(lines)
+    return replace(answer, text=answer.text + added, resolved_dates=tuple(r for r, _ in resolved)), added
