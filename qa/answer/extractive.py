@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
 from qa.answer import ABSTAIN_TEXT, AnswerContext, abstain
+from qa.answer.changing import dated_answer
 from qa.answer.citations import build_citations, render_answer
 from qa.reader.confidence import Calibration, features
 from qa.records import Answer, Hit, Sentence
@@ -95,7 +96,7 @@ class ReaderAnswerer:
         parts = split_question(question)
         found, candidates = [], []
         for part in parts:
-            evidence = self.evidence(part, hits, context, limit=1)
+            evidence = self.evidence(part, hits, context, limit=5)  # [0] is the best; the rest for dated_answer
             candidates += evidence
             if evidence and evidence[0].confidence >= self.calibration.answer_threshold \
                     and not evidence[0].features.get("mismatch"):  # a number or date asked, none found
@@ -107,6 +108,12 @@ class ReaderAnswerer:
         if len(parts) > 1:
             return self._multi(found, len(parts), hits)
         part, best = found[0]
+        # -- hook: facts that change (qa.answer.changing): differing answers of differently dated articles
+        dated = dated_answer(part, best, candidates, lambda more: self.evidence(part, more, context), hits,
+                             self.calibration.answer_threshold, self.name)
+        if dated is not None:
+            return dated
+        # -- end of hook
         citations = build_citations([(best.hit, s) for s in best.sentences])
         headline = best.span.text if self._headline(best) else None
         text = render_answer(headline, date_prefix(part), [c.quote for c in citations])
