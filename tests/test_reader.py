@@ -18,7 +18,7 @@ def test_the_shipped_weights_are_pinned_and_small():
     manifest = json.loads((READER_WEIGHTS / "manifest.json").read_text(encoding="utf-8"))
     weights = READER_WEIGHTS / manifest["file"]
     assert weights.stat().st_size < 50_000_000
-    from qa.reader.model import sha256
+    from qa.checksum import sha256_file as sha256
 
     assert sha256(weights) == manifest["sha256"]
     assert (READER_WEIGHTS / "calibration.json").is_file()

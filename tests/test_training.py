@@ -39,7 +39,8 @@ def test_train_then_calibrate_then_answer(slice_file, tmp_path):
     figures = json.loads(result.stdout[result.stdout.index("{"):])
     assert figures["held_out"]["articles"] == 1 and 0.0 <= figures["held_out"]["f1"] <= 1.0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    from qa.reader.model import load_reader, sha256
+    from qa.checksum import sha256_file as sha256
+    from qa.reader.model import load_reader
 
     assert manifest["sha256"] == sha256(out / "reader.safetensors")
     assert manifest["config"]["seed"] == 7 and manifest["figures"]["held_out"] == figures["held_out"]

