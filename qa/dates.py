@@ -43,6 +43,12 @@ def _valid(year: int, month: int | None = None, day: int | None = None) -> str |
     return f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day and month else "")
 
 
+def plausible(year: int, month: int, day: int) -> str | None:
+    """The ISO date of a day that exists and is not in the future (a typo such as 3015 is none)."""
+    iso = _valid(year, month, day)
+    return iso if iso and iso <= date.today().isoformat() else None
+
+
 def iso_date(text: str | None) -> str | None:
     """An ISO date (possibly partial) from what a person wrote; None when it is no date."""
     text = (text or "").strip().rstrip(".")

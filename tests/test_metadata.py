@@ -96,3 +96,15 @@ def test_changing_the_sidecar_reindexes_that_file(settings, fake_embedder):
     sidecar.unlink()  # back to what the text says
     report = ingest(settings, fake_embedder, progress=False)
     assert report.updated == [UNDATED] and ChromaStore(settings, fake_embedder).file_record(UNDATED).date is None
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Wien – Der Ausschuss tagte am Dienstag. (Renate Muster, 10.5.2016)", "2016-05-10"),
+    ("Ein Satz.\n\nNoch ein Satz. (APA, red, 25.7.2015)\n", "2015-07-25"),
+    ("Ein Satz. (APA, 30.9.3015)", None),  # a typo in the year: no date
+    ("14. Februar 2020\n\nEin Satz. (APA, 12.2.2020)", "2020-02-14"),  # a date line comes first
+])
+def test_a_closing_byline_dates_the_article(text, iso):
+    from qa.ingest.corpus import parse_text
+
+    assert parse_text("a.txt", text, "0").date == iso

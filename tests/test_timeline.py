@@ -32,6 +32,16 @@ def resolved(sentence: str, article_date: str | None) -> list[tuple[str, str, st
      [("In der vergangenen Woche", "die Woche vom 03.02. bis 09.02.2020", None)]),
     ("Die Minister treffen sich kommende Woche.", "2020-02-14",
      [("kommende Woche", "die Woche vom 17.02. bis 23.02.2020", None)]),
+    # tense from the clause around the expression: weak and strong past, perfect in either order
+    ("Die Abgeordneten verfehlten am Donnerstag die Mehrheit.", "2015-09-11",
+     [("am Donnerstag", "Donnerstag, 10.09.2015", "2015-09-10")]),
+    ("Erst am Montag fiel der Kurs, morgen wird er steigen.", "2015-12-30",
+     [("am Montag", "Montag, 28.12.2015", "2015-12-28"), ("morgen", "31.12.2015", "2015-12-31")]),
+    ("Die Schilderungen dessen, was am Mittwochabend vorgefallen ist, gehen auseinander.", "2015-06-25",
+     [("am Mittwochabend", "Mittwoch, 24.06.2015", "2015-06-24")]),
+    ("Der Komponist gastiert am Sonntag in Wien, sagte der Veranstalter.", "2016-01-28",
+     [("am Sonntag", "Sonntag, 31.01.2016", "2016-01-31")]),
+    ("Die konkrete Planung beginnt am Montag.", "2016-01-28", [("am Montag", "Montag, 01.02.2016", "2016-02-01")]),
     # months without a year: the article's year, or the one before/after by tense
     ("Offiziell wurde die Mission Anfang Januar ausgesetzt.", "2020-02", [("Anfang Januar", "Anfang Januar 2020", "2020-01")]),
     ("Kramp-Karrenbauer hatte im November erklärt, das Ziel gelte.", "2020-02-14",

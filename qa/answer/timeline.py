@@ -8,9 +8,10 @@ answer gets one added line per expression in its evidence, with the absolute dat
     Zeitangabe: „am Mittwoch“ → ein Mittwoch im Februar 2020 (Artikel vom Februar 2020; Tag unbekannt) [1]
     Zeitangabe: „am Freitag“ → nicht auflösbar: der Artikel nennt kein Datum [1]
 
-The quote itself stays verbatim. Direction: a sentence in the past tense ("hatte", "wurde",
-"sagte", "vergangenen" …) means the last such day/month on or before the article's date; any other
-(present and future tense: "beraten am Mittwoch", "will im März") the next one on or after it.
+The quote itself stays verbatim. Direction, read from the clause around the expression (else
+its sentence): past tense ("hatte", "wurde", "sagte", "fiel", "ist … gekommen", "vergangenen")
+means the last such day/month on or before the article's date; future and present tense ("wird",
+"will", "kommenden", "beraten am Mittwoch") the next one on or after it.
 
 Not handled: "vor drei Tagen", "in zwei Wochen", holidays, seasons ("im Frühjahr"), clock
 times; tense is read from a word list, not parsed.
@@ -27,11 +28,29 @@ from qa.dates import display_date, first_day, month_name
 from qa.language import month_pattern, months, question_kind, weekdays
 from qa.records import Answer, Citation, ResolvedDate
 
+_FUTURE = re.compile(r"\b(werde|werden|wird|wirst|will|wollen|soll|sollen|kommenden?|nächsten?|künftig|"
+                     r"bevorstehenden?)\b", re.IGNORECASE)
 _PAST = re.compile(
-    r"\b(hatte|hatten|hat|haben|war|waren|wurde|wurden|worden|sagte|sagten|erklärte|erklärten|kündigte|"
-    r"kündigten|betonte|betonten|gab|trafen|traf|forderte|forderten|nannte|ging|kam|kamen|teilte|teilten|"
-    r"berichtete|berichteten|bekräftigte|bekundet|beschloss|beschlossen|vergangenen?|letzten?|vorigen?)\b",
-    re.IGNORECASE)
+    r"\b(hatte|hatten|war|waren|wurde|wurden|worden|gewesen|vergangenen?|letzten?|vorigen?|jüngst|fiel|fielen|"
+    r"begann|begannen|gab|gaben|kam|kamen|ging|gingen|traf|trafen|sprach|sprachen|stieg|fand|fanden|hielt|"
+    r"hielten|lag|lagen|stand|standen|verlor|verloren|gewann|schrieb|rief|riefen|zog|sah|blieb|brach|starb|"
+    r"beschloss|entschied|verließ|erschien|erschienen|bekannte|nahm|nahmen|kündigte|kündigten)\b", re.IGNORECASE)
+# weak past forms: sagte, meldeten, verfehlten (verbs are lower case); not "beraten", "gelten"
+# (present), nor a word before a noun ("konkrete Vereinbarungen": an adjective)
+_WEAK_PAST = re.compile(r"\b[a-zäöüß]{2,}(?:[a-zäöüß]te|eten|[bcfghklmnprswzß]ten)\b(?!\s+[A-ZÄÖÜ])")
+_NOT_PAST = re.compile(r"(?:ste|sten|erste|ersten|zweite|zweiten|dritte|dritten|achte|siebte|zehnte|"
+                       r"gute|guten|gesamte|gesamten|weite|weiten|breite|breiten|rechte|rechten|echte|"
+                       r"leichte|leichten|halbe|mitte|gelten|halten|warten|richten|leisten|fürchten|"
+                       r"erwarten|starten|kosten|testen|posten|halte|gelte|warte|heute|bitte)$")  # adjectives, present verbs
+_AUX = r"\b(?:ist|sind|hat|haben|habe|war|waren)\b"
+_PARTICIPLE = r"\b(?!gegen\b|geben\b|gehen\b|gelten\b|gestern\b|genau\b)[a-zäöüß]*ge[a-zäöüß]{3,}(?:t|en)\b"
+_PERFECT = re.compile(rf"{_AUX}.*{_PARTICIPLE}|{_PARTICIPLE}\s+{_AUX}")  # "ist … gekommen", "… vorgefallen ist"
+# a finite verb in the present tense ("gastiert", "beginnt", "tagt"), not an adverb ending in -t
+_PRESENT = re.compile(r"\b(?!(?:nicht|jetzt|erst|bereits|zuletzt|meist|fast|seit|damit|dort|weit|zunächst|selbst|"
+                      r"statt|samt|somit|insgesamt|gut|laut|recht|leicht|schlecht|direkt|zugleich|möglichst|"
+                      r"längst|höchst|weltweit|komplett|konkret|oft|acht|nacht|sonst|einst|bislang)\b)"
+                      r"[a-zäöüß]{3,}t\b")
+_CLAUSE = re.compile(r"[,;:–()]")
 _DAYS = {"vorgestern": -2, "gestern": -1, "heute": 0, "morgen": 1, "übermorgen": 2}
 MAX_LINES = 3
 
@@ -69,12 +88,37 @@ def resolve(kind: str, m: re.Match, sentence: str, article_date: str | None) -> 
     expression = m.group(0)
     if not article_date:
         return ResolvedDate(expression, "nicht auflösbar: der Artikel nennt kein Datum", None, None)
-    past = bool(_PAST.search(sentence)) or bool(re.search(r"vergangen|letzt|vorig", expression, re.IGNORECASE))
-    if re.search(r"kommend|nächst", expression, re.IGNORECASE):
-        past = False
+    past = _is_past(expression, _clause(sentence, m))
+    if past is None:
+        past = _is_past(expression, sentence) or False
     exact = len(article_date) == 10
     text, iso = _RESOLVERS[kind](m, first_day(article_date), past, exact, article_date)
     return ResolvedDate(expression, text, iso, article_date, exact=bool(iso and len(iso) == 10))
+
+
+def _is_past(expression: str, text: str) -> bool | None:
+    """Past (the last such day on or before the article): True; future or present (the next one
+    on or after it): False; None when the text does not tell. The expression decides first
+    ("vergangenen Freitag", "kommenden Montag"), then future words, past forms, a present verb."""
+    if re.search(r"vergangen|letzt|vorig", expression, re.IGNORECASE):
+        return True
+    if re.search(r"kommend|nächst", expression, re.IGNORECASE) or _FUTURE.search(text):
+        return False
+    if _PAST.search(text) or _PERFECT.search(text):
+        return True
+    if any(not _NOT_PAST.search(w.group(0)) for w in _WEAK_PAST.finditer(text)):
+        return True
+    if _PRESENT.search(text):
+        return False
+    return None
+
+
+def _clause(sentence: str, m: re.Match) -> str:
+    """The part of the sentence between the punctuation marks around the expression."""
+    cuts = [c.start() for c in _CLAUSE.finditer(sentence)]
+    start = max((c for c in cuts if c < m.start()), default=-1) + 1
+    end = min((c for c in cuts if c >= m.end()), default=len(sentence))
+    return sentence[start:end]
 
 
 def _weekday(m, day: date, past: bool, exact: bool, article: str):

@@ -55,6 +55,8 @@ _BOILERPLATE = re.compile(r"^\s*(?:" + "|".join(BOILERPLATE_LINES) + r")\s*$")
 _TRAILING_CREDIT = re.compile(r"\s*(?:Bild|Foto|Fotos): [^\n]{1,80}$")
 _LEADING_DATE_TAG = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\s*")
 
+# The byline that closes an article of DER STANDARD and others: "(APA, 11.9.2015)", "(Renate Graber, 10.5.2016)".
+_BYLINE_DATE = re.compile(r"\((?:[^()\d]{1,80}),\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\)\s*$")
 _DATE_LONG = re.compile(r"^\s*(\d{1,2})\.\s*(" + month_pattern() + r")\s+(\d{4})\s*$", re.IGNORECASE)
 _DATE_NUMERIC = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(\s*[-–]\s*\w+)?\s*$")
 _PUBLISHER_PATTERNS = [
@@ -120,7 +122,7 @@ def parse_text(name: str, text: str, digest: str, markdown: bool = False, skip: 
     """Clean plain text (or Markdown): keep content lines as segments, collect metadata.
     The first `skip` characters (front matter) are never article text."""
     segments: list[tuple[int, int]] = []
-    title = publisher = date = None
+    title = publisher = date = byline = None
     for match in _LINE.finditer(text, skip):
         start, end = _strip_span(text, match.start(), match.end())
         if start >= end:
@@ -140,6 +142,7 @@ def parse_text(name: str, text: str, digest: str, markdown: bool = False, skip: 
             continue
         if _BOILERPLATE.match(line):
             continue
+        byline = _byline_date(line) or byline
         credit = _TRAILING_CREDIT.search(line)
         if credit and credit.start() > 0:
             end = start + credit.start()
@@ -157,7 +160,17 @@ def parse_text(name: str, text: str, digest: str, markdown: bool = False, skip: 
             title = line
         segments.append((start, end))
     return Article(source=name, source_text=text, segments=tuple(segments), content_hash=digest,
-                   title=title, publisher=publisher, date=date)
+                   title=title, publisher=publisher, date=date or byline)
+
+
+def _byline_date(line: str) -> str | None:
+    """ISO date of a closing byline "(APA, 11.9.2015)" at the end of a line (a date line comes first)."""
+    from qa.dates import plausible
+
+    m = _BYLINE_DATE.search(line)
+    if not m:
+        return None
+    return plausible(int(m.group(3)), int(m.group(2)), int(m.group(1)))
 
 
 def parse_date_line(line: str) -> str | None:
