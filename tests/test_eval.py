@@ -9,11 +9,12 @@ from click.testing import CliRunner
 
 from qa.cli import main
 from qa.eval.metrics import (contains_answer, coverage_curve, exact_match, f1_score, gold_rank, mrr_at_k,
-                             normalize_answer_de, percentile, question_kind, recall_at_k, summarize_squad,
-                             token_f1, unique_sources, worst_misses)
+                             normalize_answer_de, percentile, recall_at_k, summarize_squad, token_f1,
+                             unique_sources, worst_misses)
 from qa.eval.report import render_report
 from qa.eval.score import score
 from qa.eval.squad import load_squad, spread
+from qa.language import question_kind
 
 XQUAD = Path(__file__).parent / "data" / "xquad_de" / "xquad.de.json"
 MLQA = Path(__file__).parent / "data" / "mlqa_de_dev" / "mlqa_de_dev.squad_format.CONVERTED.json"

@@ -100,9 +100,13 @@ def answerable_pairs(questions: Iterable[SquadQuestion]) -> list[Pair]:
 def unanswerable_pairs(questions: Sequence[SquadQuestion], share: float = 1.0, seed: int = 13) -> list[Pair]:
     """For a `share` of the questions: the question with the most BM25-similar other paragraph
     of the set that contains none of its answers (labelled "no answer")."""
+    import logging
+
     import bm25s
 
     from qa.language import analyze
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build
 
     contexts = list(dict.fromkeys(q.context for q in questions))
     index = bm25s.BM25()
