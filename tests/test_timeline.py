@@ -101,3 +101,9 @@ def test_the_pipeline_resolves_and_streams_the_added_line(real_pipeline):
         pytest.skip("the reader did not quote 002's sentence with 'am Mittwoch' (its weights change)")
     assert "„am Mittwoch“ → ein Mittwoch im Februar 2020" in answer.text
     assert answer.to_record()["resolved_dates"][0]["iso"] == "2020-02"
+
+
+def test_only_the_expression_of_the_span_when_the_sentence_has_several():
+    quote = "Laut der Bilanz vom Samstag starben Menschen, als am Freitag ein Kran stürzte."
+    answer, added = annotate("Wann stürzte der Kran?", _answer(quote, "2015-09-12", "Freitag"))
+    assert added == "\n\nZeitangabe: „am Freitag“ → Freitag, 11.09.2015 (Artikel vom 12.09.2015) [1]"

@@ -191,6 +191,7 @@ def test_the_time_of_the_question_is_shown_and_can_be_removed(browser_page):
 
     page = browser_page
     page.get_by_role("button", name="Neues Gespräch").click()
+    expect(page.locator("#qa-chat .bot-row")).to_have_count(0)
     _ask(page, "Was beschlossen die NATO-Minister im Februar 2020?")
     expect(page.locator("#qa-time")).to_contain_text("Zeit aus der Frage: Februar 2020")
     page.get_by_role("tab", name="Quellen").click()

@@ -197,7 +197,8 @@ def article_label(resolved: ResolvedDate) -> str:
 
 def resolved_dates(question: str, answer: Answer) -> list[tuple[ResolvedDate, Citation]]:
     """For a "when" question: the relative expressions of the answer's evidence, resolved. Those
-    inside the answer span when it has any, else those of the quoted sentences."""
+    that overlap the answer span ("Mittwoch" in "am Mittwoch") when there are any, else those of
+    the quoted sentences."""
     if answer.abstained or not answer.citations or question_kind(question) != "date":
         return []
     found = []
@@ -205,9 +206,13 @@ def resolved_dates(question: str, answer: Answer) -> list[tuple[ResolvedDate, Ci
         for kind, m in expressions(citation.quote):
             found.append((kind, m, citation))
     span = (answer.span or "").lower()
-    inside = [item for item in found if span and item[1].group(0).lower() in span]
+    inside = [(kind, m, c) for kind, m, c in found if span and _overlap(m.group(0).lower(), span)]
     chosen = inside or found
     return [(resolve(kind, m, c.quote, c.date or _borrowed(c)), c) for kind, m, c in chosen[:MAX_LINES]]
+
+
+def _overlap(expression: str, span: str) -> bool:
+    return expression in span or span in expression
 
 
 def _borrowed(citation: Citation) -> str | None:

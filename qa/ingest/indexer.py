@@ -144,13 +144,20 @@ def _update(settings: Settings, embedder, store: Store, files: list[Path], repor
     for source in report.withdrawn:  # its old chunks go after its record
         store.delete_chunks(source)
     if todo:
-        started = time.perf_counter()
-        live = {s: r for s, r in committed.items() if s in present and s not in report.withdrawn}
-        placed, regrouped = place(live, [article for article, _ in todo],
-                                  lambda source: _clean_text(settings, present[source], sidecar.get(source)))
-        report.duplicate_seconds = time.perf_counter() - started
+        placed, regrouped = _copies(settings, todo, committed, present, sidecar, report)
         report.chunks_written = _embed_and_store(todo, settings, embedder, store, committed, progress, placed)
         store.commit_files(regrouped)  # after the new copies are live: their groups name them
+
+
+def _copies(settings: Settings, todo: list, committed: dict[str, FileRecord], present: dict, sidecar: dict,
+            report: IngestReport) -> tuple[dict[str, tuple[str, str]], list[FileRecord]]:
+    """Near-duplicate groups of the files to index against the indexed ones (qa.ingest.duplicates)."""
+    started = time.perf_counter()
+    live = {s: r for s, r in committed.items() if s in present and s not in report.withdrawn}
+    placed = place(live, [article for article, _ in todo],
+                   lambda source: _clean_text(settings, present[source], sidecar.get(source)))
+    report.duplicate_seconds = time.perf_counter() - started
+    return placed
 
 
 def _clean_text(settings: Settings, found: "CorpusFile", metadata: Metadata | None) -> str | None:
