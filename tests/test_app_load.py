@@ -29,10 +29,10 @@ CASES = [
     ("In welcher Stadt traf sich Ashton Carter mit den Verteidigungsministern der Anti-IS-Koalition?", "Stuttgart", "004_bde43ff6797f91e1.txt"),
     ("Wie viele US-Soldaten sind im Irak und in Syrien im Einsatz?", "5000", "004_bde43ff6797f91e1.txt"),
     ("Wo will Deutschland libysche Sicherheitskräfte ausbilden?", "Tunesien", "004_bde43ff6797f91e1.txt"),
-    ("Vor welcher Konferenz trafen sich Esper und Kramp-Karrenbauer?", "Sicherheitskonferenz", "001_6d1949913e7253d0.txt"),
+    ("Vor welcher Konferenz trafen sich Esper und Kramp-Karrenbauer?", "Sicherheitskonferenz", "000_955454e9edcba319.txt"),
     ("Wie heißt der Außenminister der Niederlande?", "Blok", "003_a0779ffe5682cfbe.txt"),
     ("Welcher Ort wurde neben Bagdad als Ausbildungsort ausgewählt?", "Tadschi", "002_02adc48ef0db0a26.txt"),
-    ("Wie viele Ausbilder schulen irakische Militärausbilder?", "mehrere hundert", "002_02adc48ef0db0a26.txt"),
+    ("Wann wurde der iranische General Soleimani getötet?", "3. Januar", "002_02adc48ef0db0a26.txt"),
     ("Wann wurde die NATO-Mission im Irak ausgesetzt?", "Anfang Januar", "002_02adc48ef0db0a26.txt"),
     ("Wo befindet sich das Hauptquartier der US-Streitkräfte in Europa?", "Stuttgart", "004_bde43ff6797f91e1.txt"),
 ]

@@ -69,7 +69,7 @@ def test_default_model_answers_with_a_verified_citation(real_pipeline):
 
 
 def test_refuses_a_file_with_the_wrong_checksum(tmp_path, monkeypatch):
-    import qa.answer.generative as generation
+    import qa.answer.llm as generation
     from qa.errors import ModelError
 
     monkeypatch.setattr(generation, "DEFAULT_GGUF_SHA256", "0" * 64)

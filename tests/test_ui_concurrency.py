@@ -23,7 +23,7 @@ QUESTIONS = [
     ("Wer ist der niederländische Außenminister?", "Blok"),
     ("Wann wurde die NATO-Mission im Irak ausgesetzt?", "Anfang Januar"),
     ("Welcher Ort wurde neben Bagdad als Ausbildungsort ausgewählt?", "Tadschi"),
-    ("Wie viele Ausbilder schulen irakische Militärausbilder?", "mehrere hundert"),
+    ("Wie viele Mitglieder zählt die Koalition gegen den IS?", "60"),
     ("Wo befindet sich das Hauptquartier der US-Streitkräfte in Europa?", "Stuttgart"),
 ]
 CLIENTS = len(QUESTIONS)
