@@ -74,3 +74,14 @@ def test_the_seed_corpus_lists_both_us_defence_secretaries(real_pipeline):
     assert "Mark Esper" in lines[1] and "14.02.2020" in lines[1]  # 000 (DW, 2020) first, newest
     assert "Ashton Carter" in lines[2] and "ohne Datum" in lines[2]  # 004 (2016, undated) after it
     assert {c.source for c in answer.citations} >= {"000_955454e9edcba319.txt", "004_bde43ff6797f91e1.txt"}
+
+
+def test_a_span_named_right_after_the_role_asked_for_counts_and_us_is_usa():
+    akk = evidence("000.txt", "2020-02-14", "Das sagte Verteidigungsministerin Annegret Kramp-Karrenbauer.",
+                   "Annegret Kramp-Karrenbauer", confidence=0.56, headline=0.3, rank=2)
+    esper = evidence("000.txt", "2020-02-14", "US-Verteidigungsminister Mark Esper sagte das.", "Mark Esper",
+                     confidence=0.5, headline=0.1, rank=2)
+    picked = conflicting(CARTER, [CARTER, akk, esper], 0.49, "Wie heißt der Verteidigungsminister der USA?")
+    # Esper's headline confidence is low, but "US-Verteidigungsminister" names him; Kramp-Karrenbauer's
+    # sentence lacks "US"
+    assert [e.span.text for e in picked] == ["Mark Esper", "Ashton Carter"]

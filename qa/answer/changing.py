@@ -11,7 +11,8 @@ article; for questions about a person, number, place or thing (not "when" or "wh
 passages of up to `EXTRA_ARTICLES` other articles of another date among the first `LOOK_AT` hits
 are read too (one more reader call, only when such articles are there). Two candidates conflict
 when both reach the answer threshold, name no mismatching type, come from articles of different
-dates (one may be undated), are sure enough of their span (`SPAN_FLOOR` of headline confidence),
+dates (one may be undated), are sure enough of their span (`SPAN_FLOOR` of headline confidence, or
+the span follows a term of the question: "US-Verteidigungsminister Mark Esper"),
 the second's sentence names every question term the first's names, and their spans say different
 things (less than `SAME_SHARE` of their content stems shared). Without a conflict the answerer
 answers as before.
@@ -29,6 +30,8 @@ NOT_FACTS = ("date", "reason")  # question kinds (qa.language.question_kind) who
 LOOK_AT = 6  # hits searched for articles of another date
 EXTRA_ARTICLES = 2  # their best passages read in one more reader call
 SPAN_FLOOR = 0.3  # headline confidence from which a span counts as "what this article says"
+APPOSITION_WORDS = 2  # words before a span where a role named in the question counts (_named_after)
+SAME_NAME = {"usa": "us", "uno": "un", "brd": "deutschland"}  # stems of names and their short forms
 SAME_SHARE = 0.5  # two spans sharing this share of the shorter one's content stems say the same
 HEAD = "Die Artikel nennen je nach Datum Verschiedenes (neueste zuerst):"
 
@@ -62,8 +65,10 @@ def conflicting(best, candidates: Sequence, threshold: float, question: str = ""
         return []
     needed = _covered(question, best.text)
     picked, dates = [best], {best.hit.chunk.date}
-    for c in sorted(candidates, key=lambda c: -c.confidence):
-        if c.confidence < threshold or c.features.get("mismatch") or c.headline < SPAN_FLOOR:
+    for c in sorted(candidates, key=lambda c: (not _named_after(question, c), -c.confidence)):
+        if c.confidence < threshold or c.features.get("mismatch"):
+            continue
+        if c.headline < SPAN_FLOOR and not _named_after(question, c):
             continue
         if c.hit.chunk.date in dates or any(_same(c.span.text, p.span.text) for p in picked):
             continue
@@ -78,10 +83,27 @@ def conflicting(best, candidates: Sequence, threshold: float, question: str = ""
     return dated + [p for p in picked if not p.hit.chunk.date]
 
 
+def _named_after(question: str, candidate) -> bool:
+    """The span follows a term of the question ("US-Verteidigungsminister Mark Esper" for "Wer ist
+    US-Verteidigungsminister?"): news name a role right before the person who holds it."""
+    span = candidate.span
+    sentence = next((s for s in candidate.sentences if s.start <= span.start < s.end), None)
+    if sentence is None:
+        return False
+    before = set(_terms(" ".join(sentence.text[:span.start - sentence.start].split()[-APPOSITION_WORDS:])))
+    return any(term_match(t, before) >= 0.8 or t in before for t in _terms(question))
+
+
+def _terms(text: str) -> list[str]:
+    """Content stems, with the short forms of a few names that news use for each other ("USA" in a
+    question, "US-Verteidigungsminister" in the text)."""
+    return [SAME_NAME.get(t, t) for t in analyze(text)]
+
+
 def _covered(question: str, sentence: str) -> set[str]:
     """The question's terms that a sentence names (same stem, or an inflected or compound form)."""
-    present = set(analyze(sentence))
-    return {t for t in analyze(question) if term_match(t, present) >= 0.8}
+    present = set(_terms(sentence))
+    return {t for t in _terms(question) if term_match(t, present) >= 0.8 or t in present}
 
 
 def _same(a: str, b: str) -> bool:
