@@ -73,7 +73,8 @@ def app(tmp_path_factory):
                         llm_parallel=1, llm_waiting=4)
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(ANSWERERS, "extractive", Spec("Extraktiv", lambda p: Citing(), api_model="qa-extraktiv"))
-        patch.setitem(ANSWERERS, "llm", Spec("Lokales Sprachmodell", lambda p: Slow(), lambda s: True, "qa-llm"))
+        patch.setitem(ANSWERERS, "llm", Spec("Lokales Sprachmodell", lambda p: Slow(), lambda s: True, "qa-llm",
+                                             slow=True))
         pipeline = Pipeline(settings, embedder=FakeEmbedder())
         pipeline.ingest(progress=False)
         server = launch(settings, pipeline=pipeline, block=False)

@@ -56,6 +56,7 @@ class Spec:
     factory: Callable  # factory(pipeline) -> Answerer
     available: Callable = lambda settings: True  # usable without installing anything more?
     api_model: str = ""  # the model name an OpenAI-compatible client asks for
+    slow: bool = False  # seconds per answer: served through the bounded queue (qa.app.gate)
 
 
 def _extractive(pipeline):
@@ -79,7 +80,7 @@ def _llm_installed(settings) -> bool:
 
 ANSWERERS: dict[str, Spec] = {
     "extractive": Spec("Extraktiv", _extractive, api_model="qa-extraktiv"),
-    "llm": Spec("Lokales Sprachmodell", _generative, _llm_installed, api_model="qa-llm"),
+    "llm": Spec("Lokales Sprachmodell", _generative, _llm_installed, api_model="qa-llm", slow=True),
 }
 
 

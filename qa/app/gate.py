@@ -18,7 +18,6 @@ from typing import ContextManager, Iterator
 from qa.config import Settings
 from qa.errors import QAError
 
-FAST_ANSWERERS = frozenset({"extractive"})  # registry names answered without the gate
 WAIT_TIMEOUT_S = 600.0
 
 
@@ -94,7 +93,14 @@ class Gate:
 
     def for_answerer(self, name: str) -> ContextManager[None]:
         """The slot an answer by registry name `name` needs: none for the fast answerers."""
-        return nullcontext() if name in FAST_ANSWERERS else self.slot()
+        return self.slot() if is_slow(name) else nullcontext()
+
+
+def is_slow(name: str) -> bool:
+    """Does the answerer of this registry name need a slot (`Spec.slow`)?"""
+    from qa.answer import ANSWERERS
+
+    return name in ANSWERERS and ANSWERERS[name].slow
 
 
 WAITING = object()  # yielded by gated_stream while a slow answer waits for its slot
@@ -105,7 +111,7 @@ def gated_stream(pipeline, gate: Gate, question: str, history, filters, requeste
 
     BusyError (a QAError with a German message) when the line is full."""
     name = pipeline.answerer_name(requested)
-    if name in FAST_ANSWERERS:
+    if not is_slow(name):
         yield from pipeline.stream(question, history, filters, answerer=name)
         return
     if not gate.try_acquire():
