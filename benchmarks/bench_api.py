@@ -182,7 +182,7 @@ def fake_llm(seconds: float):
             *_, answer = self.extractive.stream(question, hits, context)
             yield replace(answer, answerer=self.name)
 
-    return Spec("Lokales Sprachmodell (simuliert)", Fake, lambda settings: True, "qa-llm")
+    return Spec("Lokales Sprachmodell (simuliert)", Fake, lambda settings: True, "qa-llm", slow=True)
 
 
 def model_llm():
@@ -205,7 +205,7 @@ def model_llm():
             *_, answer = self.extractive.stream(question, hits, context)
             yield replace(answer, answerer=self.name)
 
-    return Spec("Lokales Sprachmodell (fester Auftrag)", Generating, lambda settings: True, "qa-llm")
+    return Spec("Lokales Sprachmodell (fester Auftrag)", Generating, lambda settings: True, "qa-llm", slow=True)
 
 
 def free_port() -> int:

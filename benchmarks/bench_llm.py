@@ -30,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from qa.config import Settings
-    from qa.eval.metrics import history_of, read_jsonl
+    from qa.eval.batch import history_of, read_jsonl
     from qa.answer.generative import GATED_NOTE
     from qa.pipeline import Pipeline
     from qa.records import Answer

@@ -37,7 +37,7 @@ def main() -> None:
     from qa.config import Settings
     from qa.ingest.corpus import iter_corpus_files, read_article
     from qa.embedding.embedder import load_embedder
-    from qa.eval.metrics import read_jsonl, run_batch
+    from qa.eval.batch import read_jsonl, run_batch
     from qa.pipeline import Pipeline
 
     base = Settings.from_env()
