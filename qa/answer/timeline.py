@@ -9,12 +9,13 @@ answer gets one added line per expression in its evidence, with the absolute dat
     Zeitangabe: „am Freitag“ → nicht auflösbar: der Artikel nennt kein Datum [1]
 
 The quote itself stays verbatim. Direction, read from the clause around the expression (else
-its sentence): past tense ("hatte", "wurde", "sagte", "fiel", "ist … gekommen", "vergangenen")
+its sentence; qa.answer.tense): past tense ("hatte", "wurde", "sagte", "fiel", "ist … gekommen", "vergangenen")
 means the last such day/month on or before the article's date; future and present tense ("wird",
 "will", "kommenden", "beraten am Mittwoch") the next one on or after it.
 
-Not handled: "vor drei Tagen", "in zwei Wochen", holidays, seasons ("im Frühjahr"), clock
-times; tense is read from a word list, not parsed.
+Also "vor drei Tagen", "am Vortag", "am Wochenende", "diese Woche", "heuer", "im Vorjahr".
+Not handled: "in zwei Wochen", holidays, seasons ("im Frühjahr"), clock times; tense is read from
+word lists and word shapes, not parsed.
 """
 from __future__ import annotations
 
@@ -24,33 +25,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Iterator
 
+from qa.answer.tense import clause, is_past
 from qa.dates import display_date, first_day, month_name
 from qa.language import month_pattern, months, question_kind, weekdays
 from qa.records import Answer, Citation, ResolvedDate
 
-_FUTURE = re.compile(r"\b(werde|werden|wird|wirst|will|wollen|soll|sollen|kommenden?|nächsten?|künftig|"
-                     r"bevorstehenden?)\b", re.IGNORECASE)
-_PAST = re.compile(
-    r"\b(hatte|hatten|war|waren|wurde|wurden|worden|gewesen|vergangenen?|letzten?|vorigen?|jüngst|fiel|fielen|"
-    r"begann|begannen|gab|gaben|kam|kamen|ging|gingen|traf|trafen|sprach|sprachen|stieg|fand|fanden|hielt|"
-    r"hielten|lag|lagen|stand|standen|verlor|verloren|gewann|schrieb|rief|riefen|zog|sah|blieb|brach|starb|"
-    r"beschloss|entschied|verließ|erschien|erschienen|bekannte|nahm|nahmen|kündigte|kündigten)\b", re.IGNORECASE)
-# weak past forms: sagte, meldeten, verfehlten (verbs are lower case); not "beraten", "gelten"
-# (present), nor a word before a noun ("konkrete Vereinbarungen": an adjective)
-_WEAK_PAST = re.compile(r"\b[a-zäöüß]{2,}(?:[a-zäöüß]te|eten|[bcfghklmnprswzß]ten)\b(?!\s+[A-ZÄÖÜ])")
-_NOT_PAST = re.compile(r"(?:ste|sten|erste|ersten|zweite|zweiten|dritte|dritten|achte|siebte|zehnte|"
-                       r"gute|guten|gesamte|gesamten|weite|weiten|breite|breiten|rechte|rechten|echte|"
-                       r"leichte|leichten|halbe|mitte|gelten|halten|warten|richten|leisten|fürchten|"
-                       r"erwarten|starten|kosten|testen|posten|halte|gelte|warte|heute|bitte)$")  # adjectives, present verbs
-_AUX = r"\b(?:ist|sind|hat|haben|habe|war|waren)\b"
-_PARTICIPLE = r"\b(?!gegen\b|geben\b|gehen\b|gelten\b|gestern\b|genau\b)[a-zäöüß]*ge[a-zäöüß]{3,}(?:t|en)\b"
-_PERFECT = re.compile(rf"{_AUX}.*{_PARTICIPLE}|{_PARTICIPLE}\s+{_AUX}")  # "ist … gekommen", "… vorgefallen ist"
-# a finite verb in the present tense ("gastiert", "beginnt", "tagt"), not an adverb ending in -t
-_PRESENT = re.compile(r"\b(?!(?:nicht|jetzt|erst|bereits|zuletzt|meist|fast|seit|damit|dort|weit|zunächst|selbst|"
-                      r"statt|samt|somit|insgesamt|gut|laut|recht|leicht|schlecht|direkt|zugleich|möglichst|"
-                      r"längst|höchst|weltweit|komplett|konkret|oft|acht|nacht|sonst|einst|bislang)\b)"
-                      r"[a-zäöüß]{3,}t\b")
-_CLAUSE = re.compile(r"[,;:–()]")
+_NUMBERS = {"einem": 1, "einer": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
+            "acht": 8, "neun": 9, "zehn": 10}
+_COUNT = "|".join(_NUMBERS) + r"|\d{1,2}"
 _DAYS = {"vorgestern": -2, "gestern": -1, "heute": 0, "morgen": 1, "übermorgen": 2}
 MAX_LINES = 3
 
@@ -66,17 +48,30 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("day", re.compile(r"\b(vorgestern|gestern|heute|übermorgen)\b|(?<!am )(?<!heute )\b(morgen)\b")),
         ("week", re.compile(r"\b(?:(?i:in\s+)?(?i:der)\s+)?(vergangenen|letzten|vorigen|kommenden|nächsten|"
                             r"vergangene|letzte|vorige|kommende|nächste)\s+Woche\b")),
-        ("year", re.compile(r"\b(?:(?i:im)\s+)?(vergangenen|letzten|vorigen|kommenden|nächsten)\s+Jahr(?:es)?\b")),
+        ("ago", re.compile(rf"\b(?i:vor)\s+({_COUNT})\s+(Tag|Tagen|Woche|Wochen|Monat|Monaten|Jahr|Jahren)\b")),
+        ("eve", re.compile(r"\b(?:(?i:am)\s+)?Vortag\b|\btags\s+zuvor\b")),
+        ("weekend", re.compile(r"\b(?:(?i:am)\s+)?(?:(vergangenen|letzten|kommenden|nächsten)\s+)?Wochenende\b")),
+        ("thisweek", re.compile(r"\b(?:(?i:in)\s+)?(?i:diese|dieser)\s+Woche\b")),
+        ("thisyear", re.compile(r"\b(?i:heuer)\b|\b(?:(?i:in)\s+)?(?i:diesem)\s+Jahr\b|\b(?i:dieses|diesen)\s+Jahres\b")),
+        ("year", re.compile(r"\b(?:(?i:im)\s+)?(vergangenen|letzten|vorigen|kommenden|nächsten)\s+Jahr(?:es)?\b"
+                            r"|\b(?:(?i:im)\s+)?Vorjahr(?:es)?\b")),
         ("daymonth", re.compile(rf"\b(?:(?i:am|vom|bis|zum|seit|ab)\s+)?(\d{{1,2}})\.\s*{month}{no_year}\b")),
         ("month", re.compile(rf"\b(?:(Anfang|Mitte|Ende)\s+|(?i:im|seit|bis|ab)\s+)?{month}{no_year}\b")),
     ]
 
 
+_GENERIC = re.compile(r"\b(?:einem|einen|jeden|jedem|jeder)\s+$", re.IGNORECASE)
+"""Before a weekday: "an einem Montag", "jeden Freitag" name no particular day."""
+
+
 def expressions(sentence: str) -> Iterator[tuple[str, re.Match]]:
-    """(kind, match) of each relative time expression in a sentence, in order, not overlapping."""
+    """(kind, match) of each relative time expression in a sentence, in order, not overlapping
+    (weekdays after an indefinite article or "jeden" are generic and left out)."""
     found, taken = [], []
     for kind, pattern in _patterns():
         for m in pattern.finditer(sentence):
+            if kind == "weekday" and _GENERIC.search(sentence[:m.start()]):
+                continue
             if not any(m.start() < b and a < m.end() for a, b in taken):
                 found.append((kind, m))
                 taken.append((m.start(), m.end()))
@@ -88,37 +83,12 @@ def resolve(kind: str, m: re.Match, sentence: str, article_date: str | None) -> 
     expression = m.group(0)
     if not article_date:
         return ResolvedDate(expression, "nicht auflösbar: der Artikel nennt kein Datum", None, None)
-    past = _is_past(expression, _clause(sentence, m))
+    past = is_past(expression, clause(sentence, m))
     if past is None:
-        past = _is_past(expression, sentence) or False
+        past = is_past(expression, sentence) or False
     exact = len(article_date) == 10
     text, iso = _RESOLVERS[kind](m, first_day(article_date), past, exact, article_date)
     return ResolvedDate(expression, text, iso, article_date, exact=bool(iso and len(iso) == 10))
-
-
-def _is_past(expression: str, text: str) -> bool | None:
-    """Past (the last such day on or before the article): True; future or present (the next one
-    on or after it): False; None when the text does not tell. The expression decides first
-    ("vergangenen Freitag", "kommenden Montag"), then future words, past forms, a present verb."""
-    if re.search(r"vergangen|letzt|vorig", expression, re.IGNORECASE):
-        return True
-    if re.search(r"kommend|nächst", expression, re.IGNORECASE) or _FUTURE.search(text):
-        return False
-    if _PAST.search(text) or _PERFECT.search(text):
-        return True
-    if any(not _NOT_PAST.search(w.group(0)) for w in _WEAK_PAST.finditer(text)):
-        return True
-    if _PRESENT.search(text):
-        return False
-    return None
-
-
-def _clause(sentence: str, m: re.Match) -> str:
-    """The part of the sentence between the punctuation marks around the expression."""
-    cuts = [c.start() for c in _CLAUSE.finditer(sentence)]
-    start = max((c for c in cuts if c < m.start()), default=-1) + 1
-    end = min((c for c in cuts if c >= m.end()), default=len(sentence))
-    return sentence[start:end]
 
 
 def _weekday(m, day: date, past: bool, exact: bool, article: str):
@@ -148,8 +118,55 @@ def _week(m, day: date, past: bool, exact: bool, article: str):
 
 
 def _year(m, day: date, past: bool, exact: bool, article: str):
-    year = day.year + (-1 if past else 1)
+    year = day.year + (-1 if past or "vorjahr" in m.group(0).lower() else 1)
     return str(year), str(year)
+
+
+def _this_year(m, day: date, past: bool, exact: bool, article: str):
+    return str(day.year), str(day.year)
+
+
+def _eve(m, day: date, past: bool, exact: bool, article: str):
+    """"am Vortag": the day before the day the text speaks of, taken as the article's day."""
+    if not exact:
+        return f"ein Tag {_in(article)}", article
+    found = day - timedelta(days=1)
+    return f"{display_date(found.isoformat())} (Tag vor dem Artikel)", found.isoformat()
+
+
+def _ago(m, day: date, past: bool, exact: bool, article: str):
+    count = _NUMBERS.get(m.group(1).lower()) or int(m.group(1))
+    unit = m.group(2).lower()
+    if unit.startswith("tag") and exact:
+        found = day - timedelta(days=count)
+        return display_date(found.isoformat()), found.isoformat()
+    if unit.startswith("woche") and exact:
+        found = day - timedelta(weeks=count)
+        return f"um den {display_date(found.isoformat())}", None
+    if unit.startswith("monat") and len(article) >= 7:
+        months_back = day.year * 12 + day.month - 1 - count
+        iso = f"{months_back // 12:04d}-{months_back % 12 + 1:02d}"
+        return display_date(iso), iso
+    if unit.startswith("jahr"):
+        return str(day.year - count), str(day.year - count)
+    return f"{m.group(0)} {_in(article) if len(article) < 10 else 'vor dem ' + display_date(article)}", None
+
+
+def _weekend(m, day: date, past: bool, exact: bool, article: str):
+    if not exact:
+        return f"ein Wochenende {_in(article)}" if len(article) == 7 else f"ein Wochenende im Jahr {article[:4]}", None
+    saturday = day - timedelta(days=(day.isoweekday() - 6) % 7) if past else day + timedelta(days=(6 - day.isoweekday()) % 7)
+    if past and day.isoweekday() == 7:
+        saturday = day - timedelta(days=1)
+    sunday = saturday + timedelta(days=1)
+    return f"das Wochenende {saturday:%d.}/{sunday:%d.%m.%Y}", None
+
+
+def _this_week(m, day: date, past: bool, exact: bool, article: str):
+    if not exact:
+        return f"eine Woche {_in(article)}" if len(article) == 7 else f"eine Woche im Jahr {article[:4]}", None
+    monday = day - timedelta(days=day.isoweekday() - 1)
+    return f"die Woche vom {monday:%d.%m.} bis {monday + timedelta(days=6):%d.%m.%Y}", None
 
 
 def _month_of(number: int, day: date, past: bool, article: str) -> int:
@@ -184,7 +201,8 @@ def _in(article: str) -> str:
 
 
 _RESOLVERS = {"weekday": _weekday, "day": _day, "week": _week, "year": _year, "daymonth": _daymonth,
-              "month": _month}
+              "month": _month, "ago": _ago, "eve": _eve, "weekend": _weekend, "thisweek": _this_week,
+              "thisyear": _this_year}
 
 
 def article_label(resolved: ResolvedDate) -> str:
