@@ -144,6 +144,21 @@ def test_ask_finds_the_answer(server):
     assert_citations_match_corpus(record["citations"], links=False)
 
 
+def test_the_time_of_the_question_is_reported_and_can_be_switched_off(server):
+    question = "Was beschlossen die NATO-Minister im Februar 2020?"
+    headers = {"Authorization": f"Bearer {KEY}"}
+    record = httpx.post(f"{server}/v1/ask", json={"question": question}, timeout=120, headers=headers).json()
+    assert record["question_time"] == {"date_from": "2020-02", "date_to": "2020-02", "text": "Februar 2020",
+                                       "newest": False, "applied_as": "ranking", "description": "Februar 2020"}
+    off = httpx.post(f"{server}/v1/ask", json={"question": question, "question_time": False}, timeout=120,
+                     headers=headers).json()
+    assert "question_time" not in off
+    chat = httpx.post(f"{server}/v1/chat/completions", timeout=120, headers=headers, json={
+        "model": "qa-extraktiv", "messages": [{"role": "user", "content": question}]}).json()
+    assert chat["qa"]["question_time"]["date_from"] == "2020-02"
+    assert all("date_text" in c and "also_reported_by" in c for c in chat["citations"])
+
+
 # -- errors ----------------------------------------------------------------------------------
 BAD = [
     ({"model": "qa-extraktiv", "messages": []}, 400, "leer"),
