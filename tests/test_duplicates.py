@@ -102,3 +102,14 @@ def test_an_index_without_fingerprints_gets_them_at_the_next_ingest(settings, fa
     ingest(settings, fake_embedder, progress=False)
     records = ChromaStore(settings, fake_embedder).file_records()
     assert records[COPY].group == ORIGINAL == records[ORIGINAL].group and all(r.minhash for r in records.values())
+
+
+def test_the_corpus_tab_names_the_copies():
+    from qa.app.rendering import corpus_html
+    from qa.store import FileRecord
+
+    records = [FileRecord("a.txt", "h", "v", 2, group="a.txt", date="2020-02-14"), FileRecord("b.txt", "h", "v", 2, group="a.txt"),
+               FileRecord("c.txt", "h", "v", 1)]
+    page = corpus_html(records)
+    assert "derselbe Bericht wie b.txt" in page and "derselbe Bericht wie a.txt" in page
+    assert page.count("derselbe Bericht") == 2 and "14.02.2020" in page and "Datum unbekannt" in page

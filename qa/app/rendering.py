@@ -173,11 +173,17 @@ def corpus_html(records: Sequence[FileRecord]) -> str:
     """The "Korpus" tab: every indexed article with its metadata; a click opens it."""
     if not records:
         return "<div class='qa-empty'>Der Index enthält keine Artikel.</div>"
-    items = []
+    items, groups = [], {}
+    for r in records:
+        if r.group:
+            groups.setdefault(r.group, []).append(r.source)
     for r in records:
         title = html.escape(r.title) if r.title else "<span class='qa-untitled'>Artikel ohne Titel</span>"
         meta = [html.escape(x) for x in (r.publisher or UNKNOWN_PUBLISHER, display_date(r.date))]
         meta += [f"<code>{html.escape(r.source)}</code>", _plural(r.chunks, "Abschnitt", "Abschnitte")]
+        copies = [s for s in groups.get(r.group, ()) if s != r.source]
+        if copies:
+            meta.append(html.escape("derselbe Bericht wie " + ", ".join(copies)))
         items.append(f"<li><a href='#artikel-{quote(r.source, safe='')}'>{title}</a>"
                      f"<div class='qa-hit-meta'>{' · '.join(meta)}</div></li>")
     return f"<ul class='qa-corpus'>{''.join(items)}</ul>"
