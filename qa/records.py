@@ -179,10 +179,11 @@ class ResolvedDate:
     iso: str | None
     article_date: str | None
     exact: bool = False  # a single day
+    date_from_copy: str | None = None  # the article was undated: the date of this copy of it was used
 
     def to_dict(self) -> dict:
         return {"expression": self.expression, "resolved": self.text, "iso": self.iso,
-                "article_date": self.article_date, "exact": self.exact}
+                "article_date": self.article_date, "exact": self.exact, "date_from_copy": self.date_from_copy}
 
 
 @dataclass(frozen=True)

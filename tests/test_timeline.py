@@ -89,7 +89,8 @@ def test_annotate_adds_a_line_for_when_questions_and_keeps_the_quote():
     assert answer.text.startswith(f"„{quote}“ [1]") and answer.text.endswith(added)
     assert answer.citations[0].quote == quote
     assert answer.to_record()["resolved_dates"] == [{"expression": "am Mittwoch", "resolved": "ein Mittwoch im Februar 2020",
-                                                     "iso": "2020-02", "article_date": "2020-02", "exact": False}]
+                                                     "iso": "2020-02", "article_date": "2020-02", "exact": False,
+                                                     "date_from_copy": None}]
     exact, _ = annotate("Wann beraten die Minister?", _answer(quote, "2020-02-10", "am Mittwoch"))
     assert exact.text.endswith("→ Mittwoch, 12.02.2020 (Artikel vom 10.02.2020) [1]")
 
@@ -100,7 +101,8 @@ def test_annotate_only_for_when_questions_and_uses_a_copy_date():
     assert annotate("Wer berät am Mittwoch?", unchanged) == (unchanged, "")
     borrowed, added = annotate("Wann beraten die Minister?",
                                _answer(quote, None, "am Mittwoch", (Copy("a.txt", date="2020-02-10"),)))
-    assert "Mittwoch, 12.02.2020" in added
+    assert added.endswith("→ Mittwoch, 12.02.2020 (Datum laut Kopie a.txt: 10.02.2020) [1]")
+    assert borrowed.resolved_dates[0].date_from_copy == "a.txt"
 
 
 def test_the_pipeline_resolves_and_streams_the_added_line(real_pipeline):

@@ -208,9 +208,10 @@ _RESOLVERS = {"weekday": _weekday, "day": _day, "week": _week, "year": _year, "d
 def article_label(resolved: ResolvedDate) -> str:
     if resolved.article_date is None:
         return ""
+    source = f"Datum laut Kopie {resolved.date_from_copy}: " if resolved.date_from_copy else "Artikel vom "
     if len(resolved.article_date) == 10:
-        return f" (Artikel vom {display_date(resolved.article_date)})"
-    return f" (Artikel vom {display_date(resolved.article_date)}; Tag unbekannt)"
+        return f" ({source}{display_date(resolved.article_date)})"
+    return f" ({source}{display_date(resolved.article_date)}; Tag unbekannt)"
 
 
 def resolved_dates(question: str, answer: Answer) -> list[tuple[ResolvedDate, Citation]]:
@@ -226,16 +227,19 @@ def resolved_dates(question: str, answer: Answer) -> list[tuple[ResolvedDate, Ci
     span = (answer.span or "").lower()
     inside = [(kind, m, c) for kind, m, c in found if span and _overlap(m.group(0).lower(), span)]
     chosen = inside or found
-    return [(resolve(kind, m, c.quote, c.date or _borrowed(c)), c) for kind, m, c in chosen[:MAX_LINES]]
+    return [(_resolve_cited(kind, m, c), c) for kind, m, c in chosen[:MAX_LINES]]
+
+
+def _resolve_cited(kind: str, m: re.Match, citation: Citation) -> ResolvedDate:
+    """Against the cited article's date, else the date of a dated copy of it (said so)."""
+    if citation.date or citation.date_copy is None:
+        return resolve(kind, m, citation.quote, citation.date)
+    copy = citation.date_copy
+    return replace(resolve(kind, m, citation.quote, copy.date), date_from_copy=copy.source)
 
 
 def _overlap(expression: str, span: str) -> bool:
     return expression in span or span in expression
-
-
-def _borrowed(citation: Citation) -> str | None:
-    copy = citation.date_copy
-    return copy.date if copy else None
 
 
 def annotate(question: str, answer: Answer) -> tuple[Answer, str]:
