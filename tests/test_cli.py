@@ -175,3 +175,32 @@ def test_links_out_of_the_corpus_are_never_quoted(tmp_path):
     record = json.loads(asked.stdout)
     assert "x.txt" not in {hit["source"] for hit in record["retrieved"]}  # was: retrieved and quoted
     assert "root:x:0:0" not in asked.stdout
+
+
+def test_eval_reports_date_figures_for_a_time_aware_set(index_env, tmp_path):
+    """`qa eval` on rows with a `time` field (benchmarks/time_de, the questions over the seeds)
+    prints the date figures next to score.py's."""
+    source = Path(__file__).resolve().parents[1] / "benchmarks" / "time_de" / "questions.jsonl"
+    rows = [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip() and "gnad_" not in line]
+    gold = tmp_path / "time.jsonl"
+    gold.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run(["eval", str(gold), "--json"], index_env)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["questions"] == len(rows) and "solved_rate" in figures
+    time = figures["time"]
+    assert time["conflict_questions"] == 3 and time["silent_picks"] == 0
+    assert time["relative_resolved"] >= 0.8 and time["date_right"] >= 0.8
+    text = run(["eval", str(gold)], index_env)
+    assert "relative_resolved: " in text.stdout and "silent_picks: 0" in text.stdout
+
+
+def test_ask_names_the_time_taken_from_the_question(index_env):
+    question = "Was beschlossen die NATO-Minister im Februar 2020?"
+    result = run(["ask", question], index_env)
+    assert result.returncode == 0, result.stderr
+    assert "Zeit aus der Frage: Februar 2020" in result.stderr
+    removed = run(["ask", "--ignore-question-time", question], index_env)
+    assert removed.returncode == 0 and "Zeit aus der Frage" not in removed.stderr
+    record = json.loads(run(["ask", "--json", "--ignore-question-time", question], index_env).stdout)
+    assert "question_time" not in record

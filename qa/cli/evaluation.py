@@ -55,7 +55,30 @@ def evaluate(ctx, gold, squad_file, baseline, limit, out_dir, outfile, as_json, 
     _write_batch(pipeline, as_rows(rows), target)
     subset = folder / "gold.jsonl"  # the rows asked (all, or the first --limit)
     subset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    score.main(["score.py", str(subset), str(target)] + (["--json"] if as_json else []))
+    if not any(r.get("time") for r in rows):
+        score.main(["score.py", str(subset), str(target)] + (["--json"] if as_json else []))
+        return
+    _print_time_figures(pipeline, rows, target, as_json)
+
+
+def _print_time_figures(pipeline, rows: list[dict], answers_file: Path, as_json: bool) -> None:
+    """A time-aware gold file (rows with `time`, see qa.eval.timescore): score.py's figures and the date figures."""
+    from qa.eval.batch import read_jsonl
+    from qa.eval.score import score
+    from qa.eval.timescore import score_time
+
+    answers = {a["id"]: a for a in read_jsonl(answers_file)}
+    standard = score({r["id"]: r for r in rows}, answers)
+    figures = score_time(rows, answers, {a.source: a.date for a in pipeline.articles()})
+    if as_json:
+        standard.pop("per_question")
+        click.echo(json.dumps({**standard, "time": figures}, ensure_ascii=False, indent=1))
+        return
+    for q in standard.pop("per_question"):
+        click.echo(f"{'ok ' if q['ok'] else 'MISS'} {q['id']}: {q['question']} -> "
+                   f"{'[abstained] ' if q['abstained'] else ''}{q['answer']!r} {q['cited']}")
+    for key, value in {**standard, **figures}.items():
+        click.echo(f"{key}: {value}")
 
 
 def _held_out_titles(squad_file: Path, count: int, seed: int) -> set[str]:
@@ -124,15 +147,18 @@ def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, 
               help="Epochen der ersten Phase (nur Fenster mit Antwort).")
 @click.option("--null-epochs", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="Epochen der zweiten Phase (alle Fenster, auch ohne Antwort).")
+@click.option("--cloze-epochs", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Epochen einer Vorphase mit synthetischen Lückentext-Fragen über den Trainingsabsätzen.")
 @click.option("--lr", type=float, help="Lernrate der ersten Phase (Standard: LoRA 1e-3, voll 3e-4).")
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.pass_context
-def train_reader(ctx, data_path, out_dir, held_out, method, epochs, null_epochs, lr, seed):
+def train_reader(ctx, data_path, out_dir, held_out, method, epochs, null_epochs, cloze_epochs, lr, seed):
     """Das Lesemodell trainieren (CPU, fp32; etwa 20–40 Minuten auf 2 Kernen)."""
     from qa.reader.train import TrainConfig, train_reader as train
 
     rates = {"lr": lr or 1e-3, "null_lr": 2e-4} if method == "lora" else {"lr": lr or 3e-4, "null_lr": 5e-5}
-    config = TrainConfig(method=method, epochs=epochs, null_epochs=null_epochs, held_out=held_out, seed=seed, **rates)
+    config = TrainConfig(method=method, epochs=epochs, null_epochs=null_epochs, cloze_epochs=cloze_epochs,
+                         held_out=held_out, seed=seed, **rates)
     figures = train(data_path, out_dir, config, ctx.obj.cache_dir, progress=True)
     figures.pop("held_out_titles", None)
     click.echo(json.dumps(figures, ensure_ascii=False, indent=1))

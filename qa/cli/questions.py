@@ -43,9 +43,11 @@ ANSWERER = _answerer_option()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Antwort als JSON-Datensatz (wie qa batch).")
 @click.option("--source", "sources", multiple=True, help="Nur in diesem Artikel suchen (mehrfach möglich).")
+@click.option("--ignore-question-time", is_flag=True,
+              help="Eine Zeitangabe der Frage („im Februar 2020“, „zuletzt“) nicht zur Bevorzugung von Artikeln nutzen.")
 @ANSWERER
 @click.pass_context
-def ask(ctx, question, as_json, sources, answerer):
+def ask(ctx, question, as_json, sources, ignore_question_time, answerer):
     """Eine Frage stellen und die Antwort mit Quellen erhalten."""
     from qa.answer.citations import format_sources
     from qa.pipeline import clean_question
@@ -54,7 +56,8 @@ def ask(ctx, question, as_json, sources, answerer):
     clean_question(question, ctx.obj.max_question_chars)  # reject bad input before loading models
     pipeline = _pipeline(ctx)
     _ensure_index(pipeline, quiet=as_json)
-    filters = Filters(sources=tuple(sources)) if sources else None
+    filters = Filters(sources=tuple(sources), question_time=False) if ignore_question_time else (
+        Filters(sources=tuple(sources)) if sources else None)
     streamed, answer = [], None
     for event in pipeline.stream(question, filters=filters, answerer=answerer):
         if isinstance(event, Answer):
@@ -74,6 +77,11 @@ def ask(ctx, question, as_json, sources, answerer):
         click.echo(format_sources(answer.citations))
     for note in answer.notes:
         click.echo(f"Hinweis: {note}", err=True)
+    if answer.question_time is not None:
+        from qa.dates import describe_time
+
+        click.echo(f"Zeit aus der Frage: {describe_time(answer.question_time)} – Artikel aus dieser Zeit werden "
+                   "bevorzugt, andere nicht ausgeschlossen (abschalten: --ignore-question-time).", err=True)
     from qa.answer import label
 
     click.echo(f"\n(Antwort: {label(answer.answerer)}, "
