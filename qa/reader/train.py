@@ -5,10 +5,11 @@ fine-tuned (`method="full"`, word embeddings frozen: 21.5 M of 117.5 M parameter
 adapters are trained on every linear layer (`method="lora"`, peft), the head in both cases.
 fp32 throughout (bf16 autocast makes a step ~20x slower on CPUs without a bf16 training path).
 
-Two phases: first only the windows that hold the answer (`epochs` at `lr`: the model learns to
-find spans), then every window, unanswerable pairs included (`null_epochs` at `null_lr`: it
-learns the no-answer score). Trained on everything at once from the start, it collapsed to
-"never an answer" (about half the windows hold none): held-out F1 0.05.
+Two phases (optionally after a warm-up on synthetic cloze questions, `cloze_epochs`): first only
+the windows that hold the answer (`epochs` at `lr`: the model learns to find spans), then every
+window, unanswerable pairs included (`null_epochs` at `null_lr`: it learns the no-answer score).
+Trained on everything at once from the start, it collapsed to "never an answer" (about half the
+windows hold none): held-out F1 0.05.
 
 Data (qa.reader.data): SQuAD-format questions with their gold paragraph, plus unanswerable
 pairs (the question with a similar paragraph of the set that lacks the answer). With
@@ -44,6 +45,7 @@ class TrainConfig:
     lr: float = 1e-3  # full fine-tuning: 3e-4
     null_epochs: float = 1.0  # phase 2: every window, unanswerable pairs included (learn to say no)
     null_lr: float = 2e-4  # full fine-tuning: 5e-5
+    cloze_epochs: float = 0.0  # phase 0: synthetic cloze questions over the training paragraphs (qa.reader.cloze)
     batch_size: int = 16
     max_length: int = 256
     stride: int = 96
@@ -82,6 +84,14 @@ def train_reader(data_path: Path, out_dir: Path, config: TrainConfig, cache_dir:
     # Trained on everything at once, the model learns the shortcut "always no answer" first (about
     # half the windows hold none) and never leaves it: spans first, then the no-answer score.
     spans = [w for w in train_windows if w.start > 0]
+    if config.cloze_epochs > 0:
+        from qa.reader.cloze import cloze_questions
+
+        cloze = windows(tokenizer, answerable_pairs(cloze_questions(((q.title, q.context) for q in train_q), config.seed)),
+                        config.max_length, config.stride)
+        cloze = [w for w in cloze if w.start > 0]
+        print(f"Lückentext-Vorphase: {len(cloze)} Fenster", file=sys.stderr)
+        fit(model, cloze, config.cloze_epochs, config.lr, config, out_dir, progress, "Lückentext")
     fit(model, spans, config.epochs, config.lr, config, out_dir, progress, "Spannen")
     fit(model, train_windows, config.null_epochs, config.null_lr, config, out_dir, progress, "Keine Antwort")
     figures = {"train_questions": len(train_q), "train_windows": len(train_windows),
