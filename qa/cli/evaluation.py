@@ -55,30 +55,30 @@ def evaluate(ctx, gold, squad_file, baseline, limit, out_dir, outfile, as_json, 
     _write_batch(pipeline, as_rows(rows), target)
     subset = folder / "gold.jsonl"  # the rows asked (all, or the first --limit)
     subset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    if not any(r.get("time") for r in rows):
+    timed = any(r.get("time") for r in rows)  # a time-aware set: the date figures too
+    if not (timed and as_json):
         score.main(["score.py", str(subset), str(target)] + (["--json"] if as_json else []))
-        return
-    _print_time_figures(pipeline, rows, target, as_json)
+    if timed:
+        _time_figures(pipeline, rows, target, as_json)
 
 
-def _print_time_figures(pipeline, rows: list[dict], answers_file: Path, as_json: bool) -> None:
-    """A time-aware gold file (rows with `time`, see qa.eval.timescore): score.py's figures and the date figures."""
+def _time_figures(pipeline, rows: list[dict], answers_file: Path, as_json: bool) -> None:
+    """A time-aware gold file (rows with `time`, qa.eval.timescore): the date figures after score.py's
+    lines, or one JSON object with score.py's figures and `time`."""
     from qa.eval.batch import read_jsonl
-    from qa.eval.score import score
     from qa.eval.timescore import score_time
 
     answers = {a["id"]: a for a in read_jsonl(answers_file)}
-    standard = score({r["id"]: r for r in rows}, answers)
     figures = score_time(rows, answers, {a.source: a.date for a in pipeline.articles()})
-    if as_json:
-        standard.pop("per_question")
-        click.echo(json.dumps({**standard, "time": figures}, ensure_ascii=False, indent=1))
+    if not as_json:
+        for key, value in figures.items():
+            click.echo(f"{key}: {value}")
         return
-    for q in standard.pop("per_question"):
-        click.echo(f"{'ok ' if q['ok'] else 'MISS'} {q['id']}: {q['question']} -> "
-                   f"{'[abstained] ' if q['abstained'] else ''}{q['answer']!r} {q['cited']}")
-    for key, value in {**standard, **figures}.items():
-        click.echo(f"{key}: {value}")
+    from qa.eval.score import score
+
+    standard = score({r["id"]: r for r in rows}, answers)
+    standard.pop("per_question")
+    click.echo(json.dumps({**standard, "time": figures}, ensure_ascii=False, indent=1))
 
 
 def _held_out_titles(squad_file: Path, count: int, seed: int) -> set[str]:
