@@ -251,3 +251,14 @@ def test_cli_eval_squad_slice_writes_report(tmp_path):
     assert all(a["coverage"] >= b["coverage"] for a, b in zip(curve, curve[1:]))
     assert 0 < metrics["operating_point"] < 1
     assert json.loads(result.stdout)["retrieval"]["product"] == metrics["retrieval"]["product"]
+
+
+def test_coverage_line_names_the_operating_point_and_every_fifth_threshold():
+    from qa.eval.report import coverage_line
+
+    rows = [{"confidence": 0.9, "candidate_f1": 1.0}, {"confidence": 0.6, "candidate_f1": 0.5}]
+    line = coverage_line(coverage_curve(rows, steps=20), 0.49)
+    assert line.startswith("Abdeckung/Genauigkeit (Arbeitspunkt t = 0.49): t 0.0: 100% beantwortet, F1 0.750")
+    assert "t 0.6: 100% beantwortet" in line and "t 0.8: 50% beantwortet, F1 1.000" in line
+    assert line.endswith("t 1.0: keine")
+    assert line.count("t 0.") == 5  # 0.0, 0.2, 0.4, 0.6, 0.8

@@ -103,7 +103,7 @@ def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, 
                     titles: set[str] | None = None) -> None:
     import re
 
-    from qa.eval.report import write_squad_report
+    from qa.eval.report import coverage_line, write_squad_report
     from qa.eval.squad import evaluate_squad, load_squad, only_articles
 
     dataset = load_squad(squad_file)
@@ -130,6 +130,7 @@ def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, 
                    f"short_answer EM {a['short_answer_em']:.3f}  F1 {a['short_answer_f1']:.3f}  "
                    f"Antwort enthält Gold {a['answer_contains_gold']:.3f}  Zitat-Treffer {a['citation_hit_rate']:.3f}  "
                    f"Enthaltungen {a['abstention_rate']:.3f}  Latenz p50/p95 {a['latency_ms_p50']}/{a['latency_ms_p95']} ms")
+        click.echo(coverage_line(result["coverage_curve"], result["operating_point"]))
     click.echo(f"Bericht: {written[-1]}", err=True)
 
 

@@ -29,6 +29,14 @@ def write_squad_report(result: dict, out_dir: Path) -> list[Path]:
     return paths
 
 
+def coverage_line(curve: Sequence[dict], operating_point: float | None, every: float = 0.2) -> str:
+    """One German line of the reader's coverage/accuracy curve (every `every` of t) and the operating point."""
+    points = [c for c in curve if round(c["threshold"] / every, 6).is_integer()]
+    cells = [f"t {c['threshold']:.1f}: {c['coverage']:.0%} beantwortet, F1 {c['f1']:.3f}" if c["f1"] is not None
+             else f"t {c['threshold']:.1f}: keine" for c in points]
+    return f"Abdeckung/Genauigkeit (Arbeitspunkt t = {operating_point}): " + "; ".join(cells)
+
+
 def plot_recall(retrieval: dict, path: Path) -> None:
     from matplotlib.figure import Figure
 
