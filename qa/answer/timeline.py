@@ -111,7 +111,7 @@ def _day(m, day: date, past: bool, exact: bool, article: str):
 
 def _week(m, day: date, past: bool, exact: bool, article: str):
     if not exact:
-        return f"eine Woche {_in(article)}" if len(article) == 7 else f"eine Woche im Jahr {article[:4]}", None
+        return f"eine Woche {_in(article)}", None
     monday = day - timedelta(days=day.isoweekday() - 1) + timedelta(weeks=-1 if past else 1)
     sunday = monday + timedelta(days=6)
     return f"die Woche vom {monday:%d.%m.} bis {sunday:%d.%m.%Y}", None
@@ -154,7 +154,7 @@ def _ago(m, day: date, past: bool, exact: bool, article: str):
 
 def _weekend(m, day: date, past: bool, exact: bool, article: str):
     if not exact:
-        return f"ein Wochenende {_in(article)}" if len(article) == 7 else f"ein Wochenende im Jahr {article[:4]}", None
+        return f"ein Wochenende {_in(article)}", None
     saturday = day - timedelta(days=(day.isoweekday() - 6) % 7) if past else day + timedelta(days=(6 - day.isoweekday()) % 7)
     if past and day.isoweekday() == 7:
         saturday = day - timedelta(days=1)
@@ -164,7 +164,7 @@ def _weekend(m, day: date, past: bool, exact: bool, article: str):
 
 def _this_week(m, day: date, past: bool, exact: bool, article: str):
     if not exact:
-        return f"eine Woche {_in(article)}" if len(article) == 7 else f"eine Woche im Jahr {article[:4]}", None
+        return f"eine Woche {_in(article)}", None
     monday = day - timedelta(days=day.isoweekday() - 1)
     return f"die Woche vom {monday:%d.%m.} bis {monday + timedelta(days=6):%d.%m.%Y}", None
 
