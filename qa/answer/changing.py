@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from qa.answer.citations import build_citations
+from qa.answer.citations import build_citations, marks
 from qa.dates import display_date
 from qa.language import analyze, normalize, question_kind, term_match
 from qa.records import Answer, Hit
@@ -126,11 +126,8 @@ def dated_answer(question: str, best, candidates: Sequence, read_more: Callable[
     if not picked:
         return None
     citations = build_citations([(c.hit, s) for c in picked for s in c.sentences])
-    number = {(c.source, c.start): c.number for c in citations}
-    lines = [HEAD]
-    for c in picked:
-        marks = "".join(f"[{number[(c.hit.chunk.source, s.start)]}]" for s in c.sentences)
-        lines.append(f"– {_according_to(c.hit)}: {c.span.text} {marks} „{c.text}“")
+    lines = [HEAD] + [f"– {_according_to(c.hit)}: {c.span.text} {marks(citations, c.hit, c.sentences)} „{c.text}“"
+                      for c in picked]
     return Answer(text="\n".join(lines), short_answer=None, abstained=False, citations=tuple(citations),
                   hits=tuple(hits), answerer=answerer, confidence=best.confidence, span=best.span.text)
 

@@ -34,6 +34,12 @@ def build_citations(evidence: Sequence[tuple[Hit, Sentence]]) -> list[Citation]:
     return citations
 
 
+def marks(citations: Sequence[Citation], hit: Hit, sentences: Sequence[Sentence]) -> str:
+    """The markers ("[1][2]") of the citations built for these sentences of a hit."""
+    number = {(c.source, c.start): c.number for c in citations}
+    return "".join(f"[{number[(hit.chunk.source, s.start)]}]" for s in sentences)
+
+
 def render_answer(short: str | None, prefix: str, quotes: Sequence[str]) -> str:
     """German answer text: the short answer (if any), then each quote with its marker."""
     lines = []

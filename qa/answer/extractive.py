@@ -27,7 +27,7 @@ from typing import Iterator, Sequence
 
 from qa.answer import ABSTAIN_TEXT, AnswerContext, abstain
 from qa.answer.changing import dated_answer
-from qa.answer.citations import build_citations, render_answer
+from qa.answer.citations import build_citations, marks, render_answer
 from qa.reader.confidence import Calibration, features
 from qa.records import Answer, Hit, Sentence
 
@@ -127,13 +127,11 @@ class ReaderAnswerer:
     def _multi(self, found: list[tuple[str, Evidence]], asked: int, hits: Sequence[Hit]) -> Answer:
         """One numbered line per answered part, each with its quote and citation."""
         citations = build_citations([(e.hit, s) for _, e in found for s in e.sentences])
-        number = {(c.source, c.start): c.number for c in citations}
         lines = []
         for part, e in found:
-            marks = "".join(f"[{number[(e.hit.chunk.source, s.start)]}]" for s in e.sentences)
+            cited = marks(citations, e.hit, e.sentences)
             head = e.span.text if self._headline(e) else None
-            quote = " ".join(s.text for s in e.sentences)
-            lines.append(f"– {part.rstrip('?')}? " + (f"{head} {marks}: " if head else f"{marks} ") + f"„{quote}“")
+            lines.append(f"– {part.rstrip('?')}? " + (f"{head} {cited}: " if head else f"{cited} ") + f"„{e.text}“")
         if len(found) < asked:
             lines.append(f"– Zu den übrigen Teilen der Frage: {ABSTAIN_TEXT}")
         heads = [e.span.text for _, e in found if self._headline(e)]
