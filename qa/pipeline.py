@@ -216,8 +216,10 @@ class Pipeline:
         """Retrieval, the question's time as a preference (qa.retrieval.timing) and reranking:
         the hits an answerer sees, best first. The reranker sees a deeper pool where it asks for
         one (`pool(k)`), and so does the time preference; the result is cut to k."""
-        k = k or self.settings.top_k
-        reranker, when = self.reranker, self.question_time(question, filters)
+        return self._retrieve(question, k or self.settings.top_k, filters, self.question_time(question, filters))
+
+    def _retrieve(self, question: str, k: int, filters: Filters | None, when: QuestionTime | None) -> list[Hit]:
+        reranker = self.reranker
         pool = reranker.pool(k) if hasattr(reranker, "pool") else k
         if when is not None:
             pool = max(pool, self.settings.candidates)
@@ -254,13 +256,13 @@ class Pipeline:
         _ = self.retriever
         started = time.perf_counter()
         query, previous = resolve_follow_up(question, history)
+        when, k = self.question_time(query, filters), self.settings.top_k
         try:
-            hits = self.retrieve(query, filters=filters)
+            hits = self._retrieve(query, k, filters, when)
         except (IndexCorruptError, IndexNotFoundError):
             if not self.refresh():  # a rebuild deleted the generation this question was reading
                 raise
-            hits = self.retrieve(query, filters=filters)
-        when = self.question_time(query, filters)
+            hits = self._retrieve(query, k, filters, when)
         for event in chosen.stream(question, hits, AnswerContext(conversation=previous)):
             if isinstance(event, Answer):
                 event, added = annotate(question, event)  # relative dates resolved (date questions)
