@@ -63,3 +63,16 @@ def test_the_same_seed_gives_the_same_weights(slice_file, tmp_path):
     assert _train(slice_file, second, "0.02").exit_code == 0
     manifests = [json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (first, second)]
     assert manifests[0]["sha256"] == manifests[1]["sha256"]
+
+
+def test_train_articles_draws_nested_subsets_of_whole_articles():
+    from qa.reader.data import load_questions, split_by_article
+    from qa.reader.train import first_articles
+
+    train, held = split_by_article(load_questions(XQUAD), 10, 13)
+    small, large = first_articles(train, 9, 13), first_articles(train, 19, 13)
+    titles = [{q.title for q in part} for part in (small, large)]
+    assert [len(t) for t in titles] == [9, 19] and titles[0] < titles[1]
+    assert not titles[1] & {q.title for q in held}
+    every = {t: sum(q.title == t for q in train) for t in titles[0]}
+    assert len(small) == sum(every.values())  # whole articles: every question of a chosen title

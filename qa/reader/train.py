@@ -55,6 +55,7 @@ class TrainConfig:
     lora_rank: int = 16
     lora_alpha: int = 32
     held_out: int = 10  # whole articles kept out of training for scoring (0: train on all)
+    train_articles: int = 0  # train on only this many of the other articles (0: all; a learning curve)
     seed: int = 13
     threads: int = 2
 
@@ -70,6 +71,8 @@ def train_reader(data_path: Path, out_dir: Path, config: TrainConfig, cache_dir:
     started = time.perf_counter()
     questions = load_questions(data_path)
     train_q, eval_q = split_by_article(questions, config.held_out, config.seed)
+    if config.train_articles:
+        train_q = first_articles(train_q, config.train_articles, config.seed)
     for path in extra:
         train_q += load_questions(path)
     from qa.reader.model import load_base
@@ -105,6 +108,15 @@ def train_reader(data_path: Path, out_dir: Path, config: TrainConfig, cache_dir:
         figures["held_out_titles"] = sorted({q.title for q in eval_q})
         save_manifest(out_dir, config, figures, data_path, extra)
     return figures
+
+
+def first_articles(questions: list, n: int, seed: int) -> list:
+    """The questions of `n` training articles, drawn with the seed; a smaller `n` takes a subset
+    of the articles a larger one takes (nested samples for a learning curve)."""
+    titles = sorted({q.title for q in questions})
+    random.Random(seed).shuffle(titles)
+    chosen = set(titles[:n])
+    return [q for q in questions if q.title in chosen]
 
 
 def prepare(model, config: TrainConfig):
