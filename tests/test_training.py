@@ -27,9 +27,9 @@ def slice_file(tmp_path_factory) -> Path:
     return path
 
 
-def _train(slice_file: Path, out: Path, epochs: str = "0.05"):
+def _train(slice_file: Path, out: Path, epochs: str = "0.05", *more: str):
     return CliRunner().invoke(main, ["train-reader", "--data", str(slice_file), "--out", str(out), "--held-out", "1",
-                                     "--epochs", epochs, "--null-epochs", epochs, "--seed", "7"])
+                                     "--epochs", epochs, "--null-epochs", epochs, "--seed", "7", *more])
 
 
 def test_train_then_calibrate_then_answer(slice_file, tmp_path):
@@ -76,3 +76,14 @@ def test_train_articles_draws_nested_subsets_of_whole_articles():
     assert not titles[1] & {q.title for q in held}
     every = {t: sum(q.title == t for q in train) for t in titles[0]}
     assert len(small) == sum(every.values())  # whole articles: every question of a chosen title
+
+
+def test_extra_questions_are_trained_on_and_named_in_the_manifest(slice_file, tmp_path):
+    extra = Path(__file__).parent / "data" / "xquad_de" / "xquad.de.extra.json"
+    plain, more = tmp_path / "plain", tmp_path / "more"
+    assert _train(slice_file, plain, "0.02").exit_code == 0
+    result = _train(slice_file, more, "0.02", "--extra-data", str(extra))
+    assert result.exit_code == 0, result.output
+    manifests = [json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (plain, more)]
+    added = manifests[1]["figures"]["train_questions"] - manifests[0]["figures"]["train_questions"]
+    assert added == 680 and manifests[1]["training_data"] == ["xquad-slice.json", "xquad.de.extra.json"]

@@ -150,19 +150,22 @@ def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, 
               help="Epochen der zweiten Phase (alle Fenster, auch ohne Antwort).")
 @click.option("--cloze-epochs", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Epochen einer Vorphase mit synthetischen Lückentext-Fragen über den Trainingsabsätzen.")
+@click.option("--extra-data", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Weitere SQuAD-JSON-Fragen nur fürs Training (z. B. tests/data/xquad_de/xquad.de.extra.json).")
 @click.option("--train-articles", type=click.IntRange(min=0), default=0, show_default=True,
               help="Nur auf so vielen der übrigen Artikel trainieren (0: alle; für eine Lernkurve).")
 @click.option("--lr", type=float, help="Lernrate der ersten Phase (Standard: LoRA 1e-3, voll 3e-4).")
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.pass_context
-def train_reader(ctx, data_path, out_dir, held_out, method, epochs, null_epochs, cloze_epochs, train_articles, lr, seed):
+def train_reader(ctx, data_path, out_dir, held_out, method, epochs, null_epochs, cloze_epochs, extra, train_articles, lr,
+                 seed):
     """Das Lesemodell trainieren (CPU, fp32; etwa 20–40 Minuten auf 2 Kernen)."""
     from qa.reader.train import TrainConfig, train_reader as train
 
     rates = {"lr": lr or 1e-3, "null_lr": 2e-4} if method == "lora" else {"lr": lr or 3e-4, "null_lr": 5e-5}
     config = TrainConfig(method=method, epochs=epochs, null_epochs=null_epochs, cloze_epochs=cloze_epochs,
                          held_out=held_out, train_articles=train_articles, seed=seed, **rates)
-    figures = train(data_path, out_dir, config, ctx.obj.cache_dir, progress=True)
+    figures = train(data_path, out_dir, config, ctx.obj.cache_dir, extra=list(extra), progress=True)
     figures.pop("held_out_titles", None)
     click.echo(json.dumps(figures, ensure_ascii=False, indent=1))
     click.echo(f"Gewichte: {out_dir / 'reader.safetensors'}", err=True)
