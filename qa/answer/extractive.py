@@ -27,8 +27,9 @@ from typing import Iterator, Sequence
 
 from qa.answer import ABSTAIN_TEXT, AnswerContext, abstain
 from qa.answer.changing import dated_answer
+from qa.language import analyze
 from qa.answer.citations import build_citations, marks, render_answer
-from qa.reader.confidence import Calibration, features
+from qa.reader.confidence import Calibration, context_features, features
 from qa.records import Answer, Hit, Sentence
 
 @dataclass(frozen=True)
@@ -67,23 +68,28 @@ class ReaderAnswerer:
             return []
         asked = reader_question(question, context)
         reading = self.reader.read(asked, [h.chunk.text for h in read])
-        best: dict[tuple[str, int], tuple[float, Evidence]] = {}
+        best: dict[tuple[str, int], tuple[float, int, Hit, tuple[Sentence, ...], Sentence, dict]] = {}
         for span in reading.spans:
             hit = read[span.passage]
             located = locate(hit, span.start, span.end)
             if located is None:
                 continue
             sentences, short = located
+            if repeats_question(question, short.text):  # "Mit wem diskutiert Borrell?" is not answered "Borrell"
+                continue
             key = (hit.chunk.source, sentences[0].start)
             null = reading.null[span.passage]
             choice = self.calibration.choice(span.score - null, hit.rank)
             if key in best and best[key][0] >= choice:
                 continue
-            f = features(question, span.score, null, short.text, " ".join(s.text for s in sentences), hit.chunk.text)
-            best[key] = (choice, Evidence(hit, sentences, short, self.calibration.answer_confidence(f),
-                                          self.calibration.headline_confidence(f), f))
+            f = features(question, span.score, null, short.text, " ".join(s.text for s in sentences), hit.chunk.text,
+                         hit.dense_score)
+            best[key] = (choice, span.passage, hit, sentences, short, f)
         ranked = sorted(best.values(), key=lambda item: -item[0])
-        return [evidence for _, evidence in ranked[:limit]]
+        context_features([(choice, passage, short.text, f) for choice, passage, _, _, short, f in ranked])
+        return [Evidence(hit, sentences, short, self.calibration.answer_confidence(f),
+                         self.calibration.headline_confidence(f), f)
+                for _, _, hit, sentences, short, f in ranked[:limit]]
 
     # -- answers -----------------------------------------------------------------------------
     def stream(self, question: str, hits: Sequence[Hit], context: AnswerContext = AnswerContext()
@@ -195,6 +201,13 @@ def split_question(question: str) -> list[str]:
     if len(pieces) < 2:
         return [question]
     return [f"{p}?" for p in pieces]
+
+
+def repeats_question(question: str, span: str) -> bool:
+    """Every content word of the span is already in the question: it names what is asked about,
+    not the answer."""
+    terms = analyze(span)
+    return bool(terms) and set(terms) <= set(analyze(question))
 
 
 def reader_question(question: str, context: AnswerContext) -> str:

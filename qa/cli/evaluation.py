@@ -90,13 +90,14 @@ def _held_out_titles(squad_file: Path, count: int, seed: int) -> set[str]:
 
 def _evaluate_reader(settings, squad_file: Path, titles: set[str] | None) -> None:
     """The reader alone, gold paragraph given (what `qa train-reader` reports for held-out articles)."""
-    from qa.reader.data import load_questions
+    from qa.reader.data import load_impossible, load_questions
     from qa.reader.model import load_reader
     from qa.reader.train import evaluate_reader
 
     questions = [q for q in load_questions(squad_file) if titles is None or q.title in titles]
+    impossible = [] if titles is not None else load_impossible(squad_file)  # SQuAD 2.0: its own unanswerable ones
     reader = load_reader(settings.cache_dir, settings.reader_weights_dir, settings.reader_dtype)
-    click.echo(json.dumps(evaluate_reader(reader, questions), ensure_ascii=False, indent=1))
+    click.echo(json.dumps(evaluate_reader(reader, questions, impossible=impossible), ensure_ascii=False, indent=1))
 
 
 def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, outfile, as_json,
@@ -181,12 +182,16 @@ def train_reader(ctx, data_path, out_dir, held_out, method, epochs, null_epochs,
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--into", "target", type=click.Path(file_okay=False, path_type=Path),
               help="calibration.json zusätzlich hierhin schreiben (z. B. qa/reader/weights).")
-@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Zusätzlich die Fragen dieser Gold-Datei (Format von ../shared/eval) über --gold-corpus.")
-@click.option("--gold-corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("corpus"),
-              show_default=True)
+@click.option("--gold", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Zusätzlich die Fragen dieser Gold-Datei (Format von ../shared/eval) über --gold-corpus "
+                   "(mehrfach möglich, paarweise).")
+@click.option("--gold-corpus", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Korpus der jeweiligen --gold-Datei (Standard: corpus).")
+@click.option("--news", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="SQuAD-2.0-Datei mit Nachrichtenabsätzen und eigenen unbeantwortbaren Fragen "
+                   "(z. B. data/newsqa_de/newsqa_de.calibration.json); ihre Absätze bilden einen eigenen Korpus.")
 @click.pass_context
-def calibrate_reader(ctx, weights_dir, data_path, held_out, seed, target, gold, gold_corpus):
+def calibrate_reader(ctx, weights_dir, data_path, held_out, seed, target, gold, gold_corpus, news):
     """Die Konfidenz des Lesemodells auf zurückgehaltenen Artikeln kalibrieren (Ende-zu-Ende)."""
     import shutil
 
@@ -195,8 +200,12 @@ def calibrate_reader(ctx, weights_dir, data_path, held_out, seed, target, gold, 
 
     from dataclasses import asdict
 
+    if len(gold_corpus) > len(gold):
+        raise GermanError("Jede --gold-corpus-Angabe braucht eine --gold-Datei davor.")
+    corpora = list(gold_corpus) + [Path("corpus")] * (len(gold) - len(gold_corpus))
     _, held = split_by_article(load_questions(data_path), held_out, seed)
-    result = calibrate(ctx.obj, data_path, weights_dir, {q.title for q in held}, seed, gold=gold, gold_corpus=gold_corpus)
+    result = calibrate(ctx.obj, data_path, weights_dir, {q.title for q in held}, seed,
+                       golds=list(zip(gold, corpora)), news=list(news))
     click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=1))
     if target:
         target.mkdir(parents=True, exist_ok=True)

@@ -14,13 +14,17 @@ Fitted (qa.reader.confidence.Calibration):
 - two logistic regressions (scikit-learn) of `answer_ok` and `headline_ok` on the features;
 - `answer_threshold`: the confidence that minimises wrong answers × WRONG_COST + abstentions on
   questions it would have answered right (a wrong answer with a citation is the worst thing the
-  product can show);
+  product can show), among the thresholds that still answer at least COVERAGE_FLOOR of the
+  questions it would answer right (an abstention on a plainly stated fact is the second worst);
 - `headline_threshold`: the lowest headline confidence from which at least HEADLINE_PRECISION of
   the shown spans match the gold answer (a bold wrong name is worse than none); 1.0 (never) when
   no threshold reaches it.
-The questions of a gold file in our own format (`--gold`, e.g. ../shared/eval/dev.jsonl, which
+The questions of gold files in our own format (`--gold`, e.g. ../shared/eval/dev.jsonl, which
 is for calibration only) can be added, over their corpus, judged as ../shared/eval/score.py
-judges them. The result goes to `calibration.json` beside the weights, with its figures.
+judges them; so can SQuAD 2.0 files of news passages with their own near-miss unanswerable
+questions (`--news`, data/newsqa_de/newsqa_de.calibration.json): their passages become a corpus
+of their own, one file each. The result goes to `calibration.json` beside the weights, with its
+figures, overall and per source.
 """
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ from pathlib import Path
 from qa.reader.confidence import FEATURES, Calibration
 
 WRONG_COST = 2.0
+COVERAGE_FLOOR = 0.9
 HEADLINE_PRECISION = 0.9
 RANK_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0)
 
@@ -84,11 +89,11 @@ def observe_gold(answerer, pipeline, row: dict) -> dict | None:
     from qa.answer import AnswerContext
     from qa.eval.batch import history_of
     from qa.eval.score import contains
-    from qa.pipeline import resolve_follow_up
+    from qa.conversation import rewrite
 
-    query, previous = resolve_follow_up(row["question"], history_of(row))
-    o = observe(answerer, row["question"], pipeline.retrieve(query), (), row["answerable"],
-                AnswerContext(conversation=previous))
+    understood = rewrite(row["question"], history_of(row))
+    o = observe(answerer, understood.question, pipeline.retrieve(understood.query), (), row["answerable"],
+                AnswerContext(conversation=understood.context))
     if o is None:
         return None
     groups = row.get("answers") or []
@@ -115,7 +120,8 @@ def fit(observations: list[dict], rank_weight: float) -> Calibration:
     ok = np.array([o["answer_ok"] for o in observations])
     costs = {float(t): WRONG_COST * np.sum((answer >= t) & ~ok) + np.sum((answer < t) & ok)
              for t in np.round(np.linspace(0.05, 0.95, 91), 3)}
-    answer_threshold = min(costs, key=lambda t: (costs[t], t))
+    floor = {t: c for t, c in costs.items() if np.sum((answer >= t) & ok) >= COVERAGE_FLOOR * max(1, ok.sum())}
+    answer_threshold = min(floor or costs, key=lambda t: (costs[t], t))
     right = np.array([o["headline_ok"] for o in observations])
     headline_threshold = 1.0
     for t in np.round(np.linspace(0.05, 0.99, 95), 3):
@@ -126,13 +132,30 @@ def fit(observations: list[dict], rank_weight: float) -> Calibration:
     return replace(calibration, answer_threshold=answer_threshold, headline_threshold=headline_threshold)
 
 
+def news_rows(path: Path, corpus: Path) -> list[dict]:
+    """The questions of a SQuAD 2.0 file of news passages as gold rows, its passages written to
+    `corpus` (one file a passage, named after its title)."""
+    corpus.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for article in json.loads(Path(path).read_text(encoding="utf-8"))["data"]:
+        for n, paragraph in enumerate(article["paragraphs"]):
+            name = f"{article['title']}-{n}.txt" if n else f"{article['title']}.txt"
+            (corpus / name).write_text(paragraph["context"] + "\n", encoding="utf-8")
+            for qa in paragraph["qas"]:
+                answers = [[a["text"]] for a in qa.get("answers") or []][:1]
+                rows.append({"id": qa["id"], "question": qa["question"], "answerable": not qa.get("is_impossible"),
+                             "answers": answers, "sources": [name] if answers else []})
+    return rows
+
+
 def calibrate(settings, data_path: Path, weights_dir: Path, titles: set[str], seed: int = 13,
-              progress: bool = True, gold: Path | None = None, gold_corpus: Path | None = None) -> Calibration:
-    """Run the held-out questions end to end (and, given, the questions of a gold file over
-    its corpus), fit, write `calibration.json`; return it."""
+              progress: bool = True, golds: list[tuple[Path, Path]] = (), news: list[Path] = ()) -> Calibration:
+    """Run the held-out questions end to end (and the questions of gold files over their corpora,
+    and of news files over their own passages), fit, write `calibration.json`; return it."""
     from tqdm import tqdm
 
     from qa.answer.extractive import ReaderAnswerer
+    from qa.eval.batch import read_jsonl
     from qa.pipeline import Pipeline
     from qa.reader.data import load_questions
     from qa.reader.model import load_reader
@@ -150,29 +173,35 @@ def calibrate(settings, data_path: Path, weights_dir: Path, titles: set[str], se
         pipeline = Pipeline(settings, reader=reader)
         pipeline.ingest(progress=progress)
         hits = {q.id: pipeline.retrieve(q.question) for q, _ in todo}
-        gold_rows, gold_pipeline = [], None
-        if gold is not None:
-            from qa.eval.batch import read_jsonl
-
-            gold_rows = read_jsonl(gold)
-            gold_pipeline = Pipeline(settings.replace(corpus_dir=gold_corpus, vectorstore_dir=Path(tmp) / "gold"),
-                                     embedder=pipeline.embedder, reader=reader)
-            gold_pipeline.ingest(progress=False)
+        sources = [(Path(gold).name, read_jsonl(gold), corpus) for gold, corpus in golds]
+        for i, path in enumerate(news):
+            corpus = Path(tmp) / f"news{i}"
+            sources.append((Path(path).name, news_rows(path, corpus), corpus))
+        extra = []  # (source name, row, its pipeline)
+        for i, (name, rows, corpus) in enumerate(sources):
+            other = Pipeline(settings.replace(corpus_dir=corpus, vectorstore_dir=Path(tmp) / f"gold{i}"),
+                             embedder=pipeline.embedder, reader=reader)
+            other.ingest(progress=False)
+            extra += [(name, row, other) for row in rows]
         by_weight = {}
         for w in tqdm(RANK_WEIGHTS, desc="Kalibrieren", unit="Gewicht", disable=not progress, file=sys.stderr):
             answerer = ReaderAnswerer(reader, settings, Calibration(rank_weight=w))
-            by_weight[w] = [o for q, a in todo if (o := observe(answerer, q.question, hits[q.id], q.answers, a))]
-            by_weight[w] += [o for row in gold_rows if (o := observe_gold(answerer, gold_pipeline, row))]
+            by_weight[w] = [{**o, "from": Path(data_path).name} for q, a in todo
+                            if (o := observe(answerer, q.question, hits[q.id], q.answers, a))]
+            by_weight[w] += [{**o, "from": name} for name, row, other in extra
+                             if (o := observe_gold(answerer, other, row))]
     rank_weight = max(RANK_WEIGHTS, key=lambda w: (sum(o["answer_ok"] for o in by_weight[w]), -w))
     observations = by_weight[rank_weight]
     calibration = fit(observations, rank_weight)
+    per_source = {name: figures(calibration, [o for o in observations if o["from"] == name])
+                  for name in dict.fromkeys(o["from"] for o in observations)}
     calibration = replace(calibration, fitted_on={
         "data": Path(data_path).name, "held_out_titles": sorted(titles), "seed": seed,
-        "gold": Path(gold).name if gold else None, "gold_questions": len(gold_rows),
-        "reader_passages": settings.reader_passages,
+        "gold": [Path(g).name for g, _ in golds], "news": [Path(n).name for n in news],
+        "reader_passages": settings.reader_passages, "coverage_floor": COVERAGE_FLOOR,
         "quote_has_answer_by_rank_weight": {str(w): _share([o["answer_ok"] for o in by_weight[w] if o["answerable"]])
                                             for w in RANK_WEIGHTS},
-        **figures(calibration, observations)})
+        **figures(calibration, observations), "by_source": per_source})
     calibration.save(weights_dir)
     (Path(weights_dir) / "calibration-observations.jsonl").write_text(
         "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in observations), encoding="utf-8")

@@ -8,7 +8,9 @@ other window, and every window of an *unanswerable pair*, is labelled with posit
 
 Unanswerable pairs are made from the set itself: the question with the paragraph of the same set
 that is most similar to it by BM25 (a near miss, as retrieval would hand it over) and that does
-not contain any of its gold answers.
+not contain any of its gold answers. A SQuAD 2.0 file also brings its own unanswerable questions
+(`is_impossible`: written as near misses of their paragraph, data/newsqa_de), read by
+`load_impossible`.
 
 Not handled: answers that straddle a window boundary are labelled "no answer" in both windows
 (the overlap makes that rare).
@@ -59,6 +61,18 @@ def load_questions(path) -> list[SquadQuestion]:
                                              paragraph["context"], tuple(a["text"] for a in answers),
                                              tuple(int(a.get("answer_start", -1)) for a in answers)))
     return out
+
+
+def load_impossible(path) -> list["Pair"]:
+    """The unanswerable questions of a SQuAD 2.0 file (`is_impossible`), each with its own
+    paragraph and no answer."""
+    import json
+    from pathlib import Path
+
+    data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
+    return [Pair(qa["question"], paragraph["context"], None, str(qa["id"]))
+            for article in data for paragraph in article["paragraphs"] for qa in paragraph["qas"]
+            if qa.get("is_impossible")]
 
 
 def split_by_article(questions: Sequence[SquadQuestion], held_out: int, seed: int = 13

@@ -28,6 +28,7 @@ from qa.errors import ModelError
 logger = logging.getLogger(__name__)
 
 MAX_ANSWER_TOKENS = 30
+MAX_QUESTION_SHARE = 4  # a question takes at most max_length // 4 tokens of a window (64 of 256)
 TOP_TOKENS = 20  # start and end candidates per window
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 
@@ -77,6 +78,7 @@ class Reader:
 
         if not passages:
             return Reading((), ())
+        question = self.fit_question(question)
         encoded = self.tokenizer([question] * len(passages), list(passages), truncation="only_second",
                                  max_length=self.max_length, stride=self.stride, padding=True,
                                  return_overflowing_tokens=True, return_offsets_mapping=True,
@@ -97,6 +99,17 @@ class Reader:
                 spans[key] = max(score, spans.get(key, float("-inf")))
         ranked = sorted((Span(p, a, b, s) for (p, a, b), s in spans.items()), key=lambda s: -s.score)
         return Reading(tuple(ranked[:top]), tuple(null))
+
+
+    def fit_question(self, question: str) -> str:
+        """The question cut to the tokens a window leaves for it (the passage needs the rest; a
+        question as long as a window made the tokenizer fail). The search keeps the whole question."""
+        limit = self.max_length // MAX_QUESTION_SHARE
+        encoded = self.tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)
+        offsets = encoded["offset_mapping"]
+        if len(offsets) <= limit:
+            return question
+        return question[:offsets[limit - 1][1]]
 
 
 def window_spans(starts: np.ndarray, ends: np.ndarray, context: list[int]) -> list[tuple[int, int, float]]:

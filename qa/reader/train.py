@@ -31,7 +31,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from qa.reader.data import Window, answerable_pairs, load_questions, split_by_article, unanswerable_pairs, windows
+from qa.reader.data import (Window, answerable_pairs, load_impossible, load_questions, split_by_article,
+                            unanswerable_pairs, windows)
 
 logger = logging.getLogger(__name__)
 
@@ -73,14 +74,16 @@ def train_reader(data_path: Path, out_dir: Path, config: TrainConfig, cache_dir:
     train_q, eval_q = split_by_article(questions, config.held_out, config.seed)
     if config.train_articles:
         train_q = first_articles(train_q, config.train_articles, config.seed)
-    for path in extra:
+    impossible = []
+    for path in extra:  # more questions (SQuAD 1.1 or 2.0: its unanswerable ones too)
         train_q += load_questions(path)
+        impossible += load_impossible(path)
     from qa.reader.model import load_base
 
     model, tokenizer = load_base(cache_dir)
-    pairs = answerable_pairs(train_q) + unanswerable_pairs(train_q, config.negatives, config.seed)
+    pairs = answerable_pairs(train_q) + unanswerable_pairs(train_q, config.negatives, config.seed) + impossible
     train_windows = windows(tokenizer, pairs, config.max_length, config.stride)
-    print(f"Training: {len(train_q)} Fragen, {len(pairs)} Paare, {len(train_windows)} Fenster "
+    print(f"Training: {len(train_q)} Fragen (+{len(impossible)} unbeantwortbare), {len(pairs)} Paare, {len(train_windows)} Fenster "
           f"({sum(w.start > 0 for w in train_windows)} mit Antwort); zurückgehalten: "
           f"{len({q.title for q in eval_q})} Artikel, {len(eval_q)} Fragen", file=sys.stderr)
     model = prepare(model, config)
@@ -247,9 +250,10 @@ def save_manifest(out_dir: Path, config: TrainConfig, figures: dict, data_path: 
     return weights
 
 
-def evaluate_reader(reader, questions, seed: int = 13) -> dict:
+def evaluate_reader(reader, questions, seed: int = 13, impossible=()) -> dict:
     """Gold paragraph given: EM/F1 of the best span; on unanswerable pairs (a similar paragraph
-    without the answer) the share where the no-answer score beats every span."""
+    without the answer) the share where the no-answer score beats every span; the same on the
+    set's own unanswerable questions (`impossible`, SQuAD 2.0), where it has them."""
     from qa.eval.metrics import exact_match, f1_score
 
     em = f1 = 0.0
@@ -264,7 +268,12 @@ def evaluate_reader(reader, questions, seed: int = 13) -> dict:
     for pair in unanswerable_pairs(questions, 1.0, seed):
         margins_neg.append(reader.read(pair.question, [pair.context]).margin)
     n = len(questions)
-    return {"articles": len({q.title for q in questions}), "questions": n, "em": round(em / n, 4),
-            "f1": round(f1 / n, 4), "answers_when_answerable": round(sum(m > 0 for m in margins_pos) / n, 4),
-            "abstains_when_unanswerable": round(sum(m <= 0 for m in margins_neg) / max(1, len(margins_neg)), 4),
-            "unanswerable_pairs": len(margins_neg)}
+    figures = {"articles": len({q.title for q in questions}), "questions": n, "em": round(em / n, 4),
+               "f1": round(f1 / n, 4), "answers_when_answerable": round(sum(m > 0 for m in margins_pos) / n, 4),
+               "abstains_when_unanswerable": round(sum(m <= 0 for m in margins_neg) / max(1, len(margins_neg)), 4),
+               "unanswerable_pairs": len(margins_neg)}
+    if impossible:
+        margins = [reader.read(p.question, [p.context]).margin for p in impossible]
+        figures["own_unanswerable"] = len(margins)
+        figures["abstains_on_own_unanswerable"] = round(sum(m <= 0 for m in margins) / len(margins), 4)
+    return figures
