@@ -145,3 +145,35 @@ def country_names() -> frozenset[str]:
     from babel import Locale
 
     return frozenset(Locale("de").territories.values())
+
+
+_TOKEN = re.compile(r"\w+(?:[-.'’]\w+)*|[^\w\s]", re.UNICODE)
+_tagger_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _tagger():
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
+
+
+@functools.lru_cache(maxsize=4096)
+def tag(text: str) -> tuple[tuple[str, str, str], ...]:
+    """(word, lemma, STTS part-of-speech tag) for each token of a German text (HanTa, the Hanover
+    Tagger: "NE" proper name, "NN" noun, "PPER" personal pronoun, "PPOSAT" possessive …)."""
+    tokens = _TOKEN.findall(text)
+    if not tokens:
+        return ()
+    with _tagger_lock:  # the tagger keeps state between calls
+        return tuple(tuple(t) for t in _tagger().tag_sent(tokens, taglevel=1))
+
+
+@functools.lru_cache(maxsize=4096)
+def is_feminine_noun(noun: str) -> bool:
+    """A noun for a woman by its suffix ("Ministerin", "Amtskollegin", "Polizistinnen")."""
+    if not noun[:1].isupper() or len(noun) < 5:
+        return False
+    with _tagger_lock:
+        _, morphemes, _ = _tagger().analyze(noun, taglevel=3)
+    return any(tag == "SUF_FEM" for _, tag in morphemes)

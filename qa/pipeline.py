@@ -16,6 +16,7 @@ from typing import Iterator, Sequence
 from qa.answer import ANSWERERS, AnswerContext, Answerer, resolve
 from qa.answer.timeline import annotate
 from qa.config import Settings
+from qa.conversation import rewrite
 from qa.errors import (CorpusError, IndexBusyError, IndexCorruptError, IndexNotFoundError, QAError,
                        QuestionError)
 from qa.ingest.corpus import read_article
@@ -32,12 +33,6 @@ from qa.store.lock import READING_LAST, WAITING, writer_lock
 logger = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FOLLOW_UP = re.compile(
-    r"^(und|aber|auch|was ist mit|wie steht es mit)\b"
-    r"|\b(er|sie|es|ihm|ihr|ihn|ihnen|sein|seine|seiner|ihre|ihrer|dort|dabei|damit|davon|dazu|dies|diese|dieser|dieses|deren|dessen|derselbe)\b",
-    re.IGNORECASE)
-
-
 def clean_question(question: str, max_chars: int) -> str:
     """The question without control characters; a German QuestionError if unusable."""
     if not isinstance(question, str):
@@ -51,17 +46,6 @@ def clean_question(question: str, max_chars: int) -> str:
     if not any(ch.isalnum() for ch in text):
         raise QuestionError("Die Frage enthält keine Wörter. Bitte eine Frage in Worten stellen.")
     return text
-
-
-def resolve_follow_up(question: str, history: Sequence[Turn]) -> tuple[str, str]:
-    """(retrieval query, previous question) for a question in a conversation.
-
-    A follow-up ("Und welche ...?", "Was hat er ...?") is searched together with the previous
-    user question, which the answerer also gets as context."""
-    previous = [t.content for t in history if t.role == "user" and t.content.strip()]
-    if not previous or not _FOLLOW_UP.search(question):
-        return question, ""
-    return f"{previous[-1]} {question}", previous[-1]
 
 
 class Pipeline:
@@ -131,9 +115,12 @@ class Pipeline:
 
     def warm_up(self, answerer: str | None = None) -> None:
         """Load the models and open the index now (so latency figures exclude it)."""
+        from qa.language import tag
+
         self.answerer(answerer)
         _ = self.retriever
         self.embedder.embed_queries(["Aufwärmen"])
+        tag("Was hat sie gesagt?")  # the tagger of follow-up questions
 
     # -- index -------------------------------------------------------------------
     def ingest(self, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
@@ -255,7 +242,8 @@ class Pipeline:
         self.refresh()  # another process may have published a new index
         _ = self.retriever
         started = time.perf_counter()
-        query, previous = resolve_follow_up(question, history)
+        understood = rewrite(question, history)  # a follow-up as a standalone question (qa.conversation)
+        query = understood.query
         when, k = self.question_time(query, filters), self.settings.top_k
         try:
             hits = self._retrieve(query, k, filters, when)
@@ -263,14 +251,14 @@ class Pipeline:
             if not self.refresh():  # a rebuild deleted the generation this question was reading
                 raise
             hits = self._retrieve(query, k, filters, when)
-        for event in chosen.stream(question, hits, AnswerContext(conversation=previous)):
+        for event in chosen.stream(understood.question, hits, AnswerContext(conversation=understood.context)):
             if isinstance(event, Answer):
-                event, added = annotate(question, event)  # relative dates resolved (date questions)
+                event, added = annotate(understood.question, event)  # relative dates resolved (date questions)
                 if added:
                     yield added  # streamed like the rest, so the streamed text is the final text
                 event = replace(event, latency_ms=(time.perf_counter() - started) * 1000.0,
                                 notes=event.notes + citation_notes(self.settings.corpus_dir, event.citations),
-                                question_time=when)
+                                question_time=when, understood_as=understood.question if understood.changed else None)
             yield event
 
     # -- articles (for the UI) -----------------------------------------------------

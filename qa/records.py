@@ -202,6 +202,7 @@ class Answer:
     span: str | None = None  # the best answer span, also when it is not shown (headline) or abstained
     question_time: QuestionTime | None = None  # the time taken from the question (a ranking preference)
     resolved_dates: tuple[ResolvedDate, ...] = ()  # relative dates of the evidence, resolved (date questions)
+    understood_as: str | None = None  # a follow-up rewritten as a standalone question (qa.conversation)
 
     def to_record(self, qid: str | None = None) -> dict:
         """The batch output line of ../shared/eval/README.md."""
@@ -222,6 +223,8 @@ class Answer:
             record["confidence"] = round(self.confidence, 4)
         if self.span is not None:
             record["span"] = self.span
+        if self.understood_as:
+            record["understood_as"] = self.understood_as
         if self.question_time is not None:
             record["question_time"] = self.question_time.to_dict()
         if self.resolved_dates:

@@ -1,0 +1,337 @@
+"""Follow-up questions in a conversation, rewritten into standalone questions.
+
+"Wer ist die deutsche Verteidigungsministerin?" – "… Annegret Kramp-Karrenbauer …" –
+"Was hat sie über den IS gesagt?" becomes "Was hat Annegret Kramp-Karrenbauer über den IS
+gesagt?" before retrieval and reading, so neither has to guess what "sie" means.
+
+How (German part-of-speech tags from HanTa, qa.language.tag):
+- A question is a follow-up when it has a personal or possessive pronoun (er, sie, ihm, ihn,
+  ihr, sein …), a place or time adverb that points back (dort, damals), a demonstrative
+  ("Wann war das?", "dazu"), or when it is an ellipsis without a verb ("Und in Stuttgart?",
+  "Und im Vorjahr?").
+- The referents are the names (NE) and nouns of the previous user question and the previous
+  answer (its short answer and cited sentence), the answer first. A person's gender comes from a
+  role noun next to the name (feminine suffix: "Amtskollegin", "Ministerin") or from the article
+  before it; a person that answered a "Wer …?" question takes the gender of the role asked for.
+- Agreement decides: er/ihm/ihn/sein → a male person (else a masculine noun), sie/ihr (singular
+  verb) → a female person (else a feminine noun), sie (plural verb)/ihnen/deren → a group,
+  dort → a place, damals → a time. A pronoun is replaced by the name ("er" → "Josep Borrell",
+  "sein Vorgänger" → "Josep Borrells Vorgänger").
+- An ellipsis takes the previous question and puts its new part in place of the part of the same
+  kind ("Wie viele Soldaten sind in Bagdad?" + "Und in Erbil?" → "… in Erbil?"), or adds it.
+- What cannot be resolved this way stays as asked; the previous question is then searched and
+  read along with it (`Rewrite.context`), as before this module existed.
+
+Not handled: references further back than the last exchange; cataphora; "es" for a neuter thing
+(left to the context fallback); a pronoun whose referent the previous turn does not name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from qa.language import tag
+from qa.records import Turn
+
+MAX_CONTEXT_CHARS = 400  # what of an earlier turn may join a search query or a reader question
+
+_MALE = {"er", "ihm", "ihn", "sein", "seine", "seiner", "seinem", "seinen", "seines"}
+_FEMALE_OR_PLURAL = {"sie", "ihr", "ihre", "ihrer", "ihrem", "ihren", "ihres"}
+_PLURAL = {"ihnen", "deren"}
+_POSSESSIVE = {"sein", "seine", "seiner", "seinem", "seinen", "seines", "ihre", "ihrer", "ihrem", "ihren", "ihres"}
+_DEMONSTRATIVE = {"das", "dies", "dieses", "diese", "dieser", "dazu", "dabei", "damit", "davon", "darüber",
+                  "darauf", "dafür", "dagegen", "daran", "derselbe", "dieselbe"}
+_PLACE_PREPOSITIONS = {"in", "im", "nach", "aus", "bei", "auf", "von", "vom", "am", "an", "zu", "zum", "zur"}
+_FEMALE_ARTICLES = {"die", "eine", "einer"}
+_MALE_ARTICLES = {"der", "den", "ein", "einen", "eines", "des"}
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A question as understood in its conversation."""
+
+    asked: str  # as the user asked it
+    question: str  # standalone (== asked when nothing was rewritten)
+    follow_up: bool = False  # the question points back into the conversation
+    context: str = ""  # unresolved follow-up: the previous question, searched and read along with it
+    referents: tuple[str, ...] = field(default=())  # what the pointers were replaced by
+
+    @property
+    def changed(self) -> bool:
+        return self.question != self.asked
+
+    @property
+    def query(self) -> str:
+        """What retrieval searches for."""
+        return f"{self.context} {self.question}" if self.context else self.question
+
+
+@dataclass
+class _Entity:
+    text: str
+    kind: str  # person | place | group | thing | time
+    gender: str = ""  # m | f | "" (unknown)
+    from_answer: bool = False
+
+
+def clean_turn(text: str) -> str:
+    """An assistant's answer as plain sentences: no citation markers, no source list, no
+    Markdown emphasis or quotation marks; bounded in length."""
+    text = re.split(r"\n\s*(?:\*\*)?Quellen:?", text, maxsplit=1)[0]
+    text = re.sub(r"\[\d+\]", "", text)
+    text = re.sub(r"[*_„“\"»«]", "", text)
+    return " ".join(text.split())[:MAX_CONTEXT_CHARS]
+
+
+def rewrite(question: str, history: Sequence[Turn]) -> Rewrite:
+    """The question as a standalone question, from the last exchange of `history`."""
+    users = [t.content for t in history if t.role == "user" and t.content.strip()]
+    if not users:
+        return Rewrite(question, question)
+    previous = " ".join(users[-1].split())[:MAX_CONTEXT_CHARS]
+    answers = [t.content for t in history if t.role == "assistant" and t.content.strip()]
+    answer = clean_turn(answers[-1]) if answers and history[-1].role == "assistant" else ""
+    tokens = tag(question)
+    kinds = _pointers(tokens)
+    if not kinds:
+        return Rewrite(question, question)
+    entities = _entities(answer, previous, from_answer=True) + _entities(previous, previous)
+    if kinds == {"continuation"}:
+        return Rewrite(question, question, True, context=previous)
+    if kinds == {"ellipsis"}:
+        resolved = _ellipsis(question, tokens, previous)
+        if resolved:
+            return Rewrite(question, resolved, True, referents=(previous,))
+        return Rewrite(question, question, True, context=previous)
+    words = [w for w, _, _ in tokens]
+    named = {w.lower() for w in words}
+    entities = [e for e in entities  # "Wann hat er Sardana …": not Sardana
+                if e.kind == "thing" or not any(len(w) > 3 and w.lower() in named for w in e.text.split())]
+    replaced, referents, unresolved = list(words), [], False
+    for i, (word, _, pos) in enumerate(tokens):
+        low = word.lower()
+        if low in ("der", "die") and pos == "PDS":  # "Was hat der damals gekostet?": a thing first
+            thing = next((e for e in entities if e.kind == "thing" and e.gender == ("m" if low == "der" else "f")), None)
+            if thing is not None:
+                replaced[i], referents = thing.text, referents + [thing.text]
+                continue
+            low = "er" if low == "der" else "sie"
+        if low == "damals":
+            when = _time_of(answer) or _time_of(previous)
+            if when:
+                replaced[i], referents = when, referents + [when]
+            else:
+                unresolved = True
+            continue
+        if pos.startswith(("VA", "VV", "VM")) or (pos not in ("PPER", "PPOSAT", "PDS", "ADV", "PAV", "PTKVZ")
+                                                  and low not in _POSSESSIVE | {"dort", "damals"}):
+            continue
+        target = _referent(low, i, tokens, entities)
+        if target is None:
+            unresolved |= low in _MALE | _FEMALE_OR_PLURAL | _PLURAL | _DEMONSTRATIVE | {"dort", "damals"}
+            continue
+        if target.text in referents:  # named once; a second "sein" stays a pronoun
+            continue
+        replaced[i] = _replacement(low, target, i, tokens)
+        referents.append(target.text)
+    if not referents:
+        return Rewrite(question, question, True, context=previous)
+    text = _join(replaced)
+    return Rewrite(question, text, True, context=previous if unresolved else "", referents=tuple(referents))
+
+
+def _pointers(tokens) -> set[str]:
+    """What in the question points back: "pronoun", "place", "time", "demonstrative", "ellipsis"."""
+    found = set()
+    words = [w.lower() for w, _, _ in tokens]
+    for i, (word, _, pos) in enumerate(tokens):
+        low = word.lower()
+        if low in _MALE | _FEMALE_OR_PLURAL | _PLURAL and (pos in ("PPER", "PPOSAT") or (
+                low in _POSSESSIVE and not pos.startswith(("VA", "VV", "VM")))):
+            if low == "sie" and i == 0:
+                continue
+            found.add("pronoun")
+        elif low == "dort":
+            found.add("place")
+        elif low == "damals":
+            found.add("time")
+        elif low in _DEMONSTRATIVE and pos in ("PDS", "PAV", "PTKVZ"):
+            found.add("demonstrative")
+    has_verb = any(pos.startswith(("VV", "VA", "VM")) for _, _, pos in tokens)
+    if not found and not has_verb and words and words[0] == "und" and len(words) <= 8:
+        found.add("ellipsis")
+    elif not found and words and words[0] in ("und", "aber", "auch", "also"):
+        found.add("continuation")  # "Und wie viele haben sich enthalten?": read with the previous question
+    for i, (word, _, pos) in enumerate(tokens):
+        if word.lower() in ("der", "die") and pos == "PDS" and i > 0:
+            found.add("pronoun")
+    return found
+
+
+def _entities(text: str, question: str, from_answer: bool = False) -> list[_Entity]:
+    """Names (runs of NE tokens, with a role noun before them for the gender), places and
+    nouns of a text, in order."""
+    if not text:
+        return []
+    tokens = tag(text)
+    out: list[_Entity] = []
+    asked_role = _asked_role(question) if from_answer else ""
+    i = 0
+    while i < len(tokens):
+        word, _, pos = tokens[i]
+        if pos == "NE" or (pos == "FM" and word[:1].isupper()):
+            if i == 1 and len(tokens) <= 8 and tokens[0][0][:1].isupper() and "-" not in tokens[0][0] \
+                    and tokens[0][2] in ("NN", "ADJA", "ADJ(A)", "VV(FIN)", "FM", "XY") and not _gender(tokens[0][0]):
+                i = 0  # a first name at the start of a sentence, mistagged ("Josep Borrell [1].")
+            j = i
+            while j + 1 < len(tokens) and tokens[j + 1][2] in ("NE", "FM") and tokens[j + 1][0][:1].isupper():
+                j += 1
+            name = " ".join(w for w, _, _ in tokens[i:j + 1])
+            before = [w.lower() for w, _, _ in tokens[max(0, i - 2):i]]
+            role = tokens[i - 1] if i and tokens[i - 1][2] in ("NN", "NNA") else None
+            if before and before[-1] in _PLACE_PREPOSITIONS and j == i and role is None:
+                out.append(_Entity(name, "place", from_answer=from_answer))
+            elif j > i or role is not None:  # first and last name, or a role before the name
+                gender = _gender(role[0]) if role else ""
+                if not gender and from_answer and asked_role:
+                    gender = asked_role
+                out.append(_Entity(name, "person", gender, from_answer))
+            elif name.isupper() and len(name) <= 6:  # an abbreviation: an organisation
+                out.append(_Entity(name, "group", from_answer=from_answer))
+            else:
+                out.append(_Entity(name, "place" if _is_place(name) else "person", "", from_answer))
+            i = j + 1
+            continue
+        if pos in ("NN", "NNA") and i:
+            k = i - 1
+            while k > 0 and tokens[k][2].startswith("ADJ"):
+                k -= 1
+            article = tokens[k][0].lower()
+            if tokens[k][2] in ("ART", "PPOSAT") and article[-2:] in ("er", "ie", "en", "ne", "em", "as", "es"):
+                gender = "f" if article in ("die", "eine") else "m" if article in ("der", "den", "einen", "ihren",
+                                                                                   "seinen") else ""
+                phrase = word  # the noun without its (inflected) adjectives
+                out.append(_Entity(f"{'die' if gender == 'f' else 'der' if gender == 'm' else 'das'} {phrase}",
+                                   "thing", gender, from_answer))
+        i += 1
+    return out
+
+
+def _asked_role(question: str) -> str:
+    """The gender of the role a "Wer …?" question asks for ("Wer ist die … Ministerin?" → f)."""
+    tokens = tag(question)
+    if not tokens or tokens[0][0].lower() not in ("wer", "wen", "wem"):
+        return ""
+    for word, _, pos in tokens:
+        if pos in ("NN", "NNA") and (g := _gender(word)):
+            return g
+    return ""
+
+
+def _gender(noun: str) -> str:
+    """"f" for a feminine person noun ("Ministerin", "Amtskollegin"), "m" for a masculine one."""
+    from qa.language import is_feminine_noun
+
+    if is_feminine_noun(noun):
+        return "f"
+    return "m" if re.search(r"(er|ent|ant|ist|or|eur|chef|te|ge|mann|sprecher|beauftragte[nr]?)$", noun) else ""
+
+
+def _is_place(name: str) -> bool:
+    from qa.language import country_names
+
+    return name in country_names()
+
+
+def _referent(low: str, i: int, tokens, entities: list[_Entity]) -> _Entity | None:
+    """The entity a pointer refers to, by agreement; answer entities first."""
+    ordered = [e for e in entities if e.from_answer] + [e for e in entities if not e.from_answer]
+    if low == "dort":
+        return next((e for e in ordered if e.kind == "place"), None)
+    if low == "damals":
+        return None
+    if low in _MALE:
+        return next((e for e in ordered if e.kind == "person" and e.gender in ("m", "")), None) or \
+            next((e for e in ordered if e.kind == "thing" and e.gender == "m"), None)
+    if low in _FEMALE_OR_PLURAL:
+        if low == "ihr" and i + 1 < len(tokens) and tokens[i + 1][2] in ("NN", "NNA", "ADJ(A)"):
+            low = "ihre"  # possessive
+        if low == "sie" and _plural_verb(tokens):
+            return next((e for e in ordered if e.kind == "group"), None)
+        return next((e for e in ordered if e.kind == "person" and e.gender == "f"), None) or \
+            next((e for e in ordered if e.kind == "person" and e.gender == ""), None) or \
+            next((e for e in ordered if e.kind == "thing" and e.gender == "f"), None)
+    return None
+
+
+_TIME = re.compile(r"\b(?:\d{1,2}\.\s*)?(?:(?:Jänner|Januar|Februar|März|April|Mai|Juni|Juli|August|September|"
+                   r"Oktober|November|Dezember)\s+)?(?:19|20)\d\d\b")
+
+
+def _time_of(text: str) -> str:
+    """The first date of a text as a time phrase for "damals" ("im Oktober 2014", "im Jahr 2014")."""
+    m = _TIME.search(text or "")
+    if not m:
+        return ""
+    found = m.group(0)
+    if found[:1].isdigit() and "." in found:
+        return f"am {found}"
+    return f"im {found}" if not found.isdigit() else f"im Jahr {found}"
+
+
+def _plural_verb(tokens) -> bool:
+    finite = [w.lower() for w, _, p in tokens if p.endswith("(FIN)")]
+    return bool(finite) and (finite[0].endswith("en") or finite[0] in ("sind",)) and finite[0] not in ("wollen",)
+
+
+def _replacement(low: str, target: _Entity, i: int, tokens) -> str:
+    if low == "dort":
+        return f"in {target.text}"
+    if low in _POSSESSIVE or (low == "ihr" and i + 1 < len(tokens) and tokens[i + 1][2] in ("NN", "NNA", "ADJ(A)")):
+        if target.kind == "thing":
+            return target.text
+        return target.text + ("'" if target.text[-1:] in "sxzß" else "s")
+    return target.text
+
+
+def _ellipsis(question: str, tokens, previous: str) -> str | None:
+    """"Und in Erbil?" after "Wie viele Soldaten sind in Bagdad?" → "Wie viele Soldaten sind in
+    Erbil?"; None when the previous question has no part of the same kind."""
+    fragment = [w for w, _, _ in tokens if w.lower() != "und" and w not in "?.!"]
+    if not fragment:
+        return None
+    prev_tokens = tag(previous)
+    prev_words = [w for w, _, _ in prev_tokens]
+    new_names = [w for w, _, p in tokens if p in ("NE", "FM")]
+    # the same preposition followed by a name or a noun: swap that phrase
+    first = fragment[0].lower()
+    for k, (w, _, p) in enumerate(prev_tokens[:-1]):
+        if w.lower() == first and prev_tokens[k + 1][2] in ("NE", "NN", "CARD", "ADJ(A)", "ART"):
+            end = k + 1
+            while end < len(prev_tokens) and prev_tokens[end][2] in ("NE", "NN", "CARD", "ADJ(A)", "ART", "FM"):
+                end += 1
+            return _join(prev_words[:k] + fragment + prev_words[end:])
+    if len(new_names) == len(fragment):  # "Und Erbil?": swap the last name of the previous question
+        names = [k for k, (_, _, p) in enumerate(prev_tokens) if p == "NE"]
+        if names:
+            k = names[-1]
+            return _join(prev_words[:k] + fragment + prev_words[k + 1:])
+    if any(re.fullmatch(r"\d{4}|vorjahr|jahr|vormonat|monat|woche|vorwoche", w.lower()) for w in fragment):
+        years = [k for k, w in enumerate(prev_words) if re.fullmatch(r"(19|20)\d\d", w)]
+        if years:  # "Und im Vorjahr?" after "… 2024 …": the time swapped
+            k = years[0]
+            start = k - 2 if k >= 2 and [w.lower() for w in prev_words[k - 2:k]] == ["im", "jahr"] else \
+                k - 1 if k >= 1 and prev_words[k - 1].lower() in ("im", "in", "seit", "bis") else k
+            return _join(prev_words[:start] + fragment + prev_words[k + 1:])
+    if re.match(r"(im|am|in|seit|bis|vor)\b", first) and prev_words:
+        body = prev_words[:-1] if prev_words[-1] in "?.!" else prev_words
+        return _join(body + fragment + ["?"])
+    return None
+
+
+def _join(words: Sequence[str]) -> str:
+    text = " ".join(words)
+    text = re.sub(r"\s+([?.!,;:)])", r"\1", text)
+    text = re.sub(r"([(„])\s+", r"\1", text)
+    return text[:1].upper() + text[1:]
