@@ -14,6 +14,8 @@ from dataclasses import replace
 from typing import Iterator, Sequence
 
 from qa.answer import ANSWERERS, AnswerContext, Answerer, resolve
+from qa.answer.assistant import Assistant, Corpus, is_client_task, is_small_talk, without_greeting
+from qa.answer.overview import OVERVIEW_HITS, OverviewAnswerer, asks_overview
 from qa.answer.timeline import annotate
 from qa.config import Settings
 from qa.conversation import rewrite
@@ -205,6 +207,16 @@ class Pipeline:
         one (`pool(k)`), and so does the time preference; the result is cut to k."""
         return self._retrieve(question, k or self.settings.top_k, filters, self.question_time(question, filters))
 
+    def _overview_hits(self, question: str, k: int, filters: Filters | None, when: QuestionTime | None) -> list[Hit]:
+        """Hits for an overview: the time the question names is a filter where articles of that
+        time exist ("im Februar 2020"), else a preference."""
+        if when is not None and when.dated:
+            timed = replace(filters or Filters(), date_from=when.date_from, date_to=when.date_to)
+            hits = self._retrieve(question, k, timed, when)
+            if hits:
+                return hits
+        return self._retrieve(question, k, filters, when)
+
     def _retrieve(self, question: str, k: int, filters: Filters | None, when: QuestionTime | None) -> list[Hit]:
         reranker = self.reranker
         pool = reranker.pool(k) if hasattr(reranker, "pool") else k
@@ -237,21 +249,36 @@ class Pipeline:
 
         The final Answer's text is authoritative (verification may change what was
         streamed); `latency_ms` covers retrieval and answering, not model loading."""
+        if isinstance(question, str) and is_client_task(question):  # a chat client's own prompt (title, tags …)
+            yield from self._assistant(question)
+            return
         question = clean_question(question, self.settings.max_question_chars)
+        if is_small_talk(question):  # a greeting, a question about the assistant
+            yield from self._assistant(question)
+            return
+        question = without_greeting(question)  # "Hallo, wer ist …?": the question
         chosen = self.answerer(answerer)  # models and index load before the clock starts
         self.refresh()  # another process may have published a new index
         _ = self.retriever
         started = time.perf_counter()
         understood = rewrite(question, history)  # a follow-up as a standalone question (qa.conversation)
         query = understood.query
-        when, k = self.question_time(query, filters), self.settings.top_k
+        overview = asks_overview(understood.question)  # "Was passierte …?", "Fasse … zusammen."
+        when = self.question_time(query, filters)
+        search = self._overview_hits if overview else self._retrieve
+        k = OVERVIEW_HITS if overview else self.settings.top_k
         try:
-            hits = self._retrieve(query, k, filters, when)
+            hits = search(query, k, filters, when)
         except (IndexCorruptError, IndexNotFoundError):
             if not self.refresh():  # a rebuild deleted the generation this question was reading
                 raise
-            hits = self._retrieve(query, k, filters, when)
-        for event in chosen.stream(understood.question, hits, AnswerContext(conversation=understood.context)):
+            hits = search(query, k, filters, when)
+        if overview:
+            summary = OverviewAnswerer(self.retriever.article_chunks).answer(understood.question, hits)
+            events = iter((summary.text, summary))
+        else:
+            events = chosen.stream(understood.question, hits, AnswerContext(conversation=understood.context))
+        for event in events:
             if isinstance(event, Answer):
                 event, added = annotate(understood.question, event)  # relative dates resolved (date questions)
                 if added:
@@ -260,6 +287,23 @@ class Pipeline:
                                 notes=event.notes + citation_notes(self.settings.corpus_dir, event.citations),
                                 question_time=when, understood_as=understood.question if understood.changed else None)
             yield event
+
+    def _assistant(self, text: str) -> Iterator[str | Answer]:
+        """Small talk and client tasks (qa.answer.assistant): no retrieval of evidence, no reader."""
+        self.refresh()
+        started = time.perf_counter()
+        helper = Assistant(self._corpus_facts, lambda query: self._retrieve(query, 5, None, None))
+        reply = helper.answer(text)
+        yield reply.text
+        yield replace(reply, latency_ms=(time.perf_counter() - started) * 1000.0)
+
+    def _corpus_facts(self) -> Corpus:
+        """How many articles, from when to when, and an example question (for the self-description)."""
+        records = self.articles()
+        dates = sorted(r.date for r in records if r.date)
+        titled = sorted((r for r in records if r.title), key=lambda r: r.date or "", reverse=True)
+        example = f"Worum geht es im Artikel „{titled[0].title}“?" if titled else ""
+        return Corpus(len(records), dates[0] if dates else None, dates[-1] if dates else None, example)
 
     # -- articles (for the UI) -----------------------------------------------------
     def articles(self) -> list[FileRecord]:

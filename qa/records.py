@@ -203,6 +203,7 @@ class Answer:
     question_time: QuestionTime | None = None  # the time taken from the question (a ranking preference)
     resolved_dates: tuple[ResolvedDate, ...] = ()  # relative dates of the evidence, resolved (date questions)
     understood_as: str | None = None  # a follow-up rewritten as a standalone question (qa.conversation)
+    kind: str = "answer"  # answer | overview | assistant (a greeting, a client's own task: qa.answer.assistant)
 
     def to_record(self, qid: str | None = None) -> dict:
         """The batch output line of ../shared/eval/README.md."""
@@ -225,6 +226,8 @@ class Answer:
             record["span"] = self.span
         if self.understood_as:
             record["understood_as"] = self.understood_as
+        if self.kind != "answer":
+            record["kind"] = self.kind
         if self.question_time is not None:
             record["question_time"] = self.question_time.to_dict()
         if self.resolved_dates:

@@ -47,6 +47,9 @@ class Retriever:
         chunks = [self._grouped(chunk) for chunk, version in store.all_chunks()
                   if self._live.get(chunk.source) == version]
         self.keyword = KeywordIndex(chunks)
+        self._by_source: dict[str, list[Chunk]] = {}
+        for chunk in sorted(chunks, key=lambda c: (c.source, c.position)):
+            self._by_source.setdefault(chunk.source, []).append(chunk)
         self._sources = np.array([c.source for c in chunks], dtype=object)
         spans = [date_span(c.date) for c in chunks]
         self._date_low = np.array([a for a, _ in spans], dtype=np.int64)
@@ -65,6 +68,10 @@ class Retriever:
     def copies(self, chunk: Chunk) -> tuple[Copy, ...]:
         """The other articles of the chunk's near-duplicate group (the same report elsewhere)."""
         return tuple(c for c in self._members.get(chunk.group, ()) if c.source != chunk.source)
+
+    def article_chunks(self, source: str) -> list[Chunk]:
+        """The chunks of one article, in order."""
+        return self._by_source.get(source, [])
 
     def dense(self, question: str, n: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
         vector = self.embedder.embed_queries([question])[0]
