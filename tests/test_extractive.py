@@ -90,7 +90,7 @@ def test_a_two_part_question_gets_both_parts_with_their_citations():
             return Reading((Span(0, start, start + len(target), 6.0),), (0.0,))
 
     answer = _answerer(TwoAnswers()).answer("Wie viele Soldaten bilden aus, und wo findet die Ausbildung statt?", hits)
-    assert answer.short_answer == "500; Bagdad"
+    assert answer.short_answer == "Rund 500; Bagdad"  # the qualifier stays with its number
     assert [c.quote for c in answer.citations] == ["Rund 500 Soldaten bilden irakische Kräfte aus.",
                                                    "Die Ausbildung findet in Bagdad statt."]
     assert "[1]" in answer.text and "[2]" in answer.text

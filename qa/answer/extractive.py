@@ -163,12 +163,36 @@ def locate(hit: Hit, start: int, end: int) -> tuple[tuple[Sentence, ...], Senten
             if not text:
                 return None
             a += sentence.text[a:b].index(text)
+            start = complete_span(sentence.text, a)  # "rund 500", "im nordirakischen Erbil"
+            text = sentence.text[start:a + len(text)]
+            a = start
             short = Sentence(text, sentence.start + a, sentence.start + a + len(text))
             quoted = [sentence]
             if end - rel > len(sentence.text) and i + 1 < len(chunk.sentences):
                 quoted.append(chunk.sentences[i + 1])
             return tuple(quoted), short
     return None
+
+
+_QUALIFIER = re.compile(r"(?:rund|etwa|knapp|fast|gut|über|mehr als|weniger als|mindestens|höchstens|bis zu|"
+                        r"nahezu|zirka|circa|ca\.|beinahe|annähernd|insgesamt|nur|lediglich|weit über|gut über)\s+$",
+                        re.IGNORECASE)
+_PREPOSITION = re.compile(r"\b(?:im|am|in|beim|vom|zum|zur|aus|nach|bei|mit|von|auf|an|ins|ans)\s+$")
+
+
+def complete_span(sentence: str, start: int) -> int:
+    """Where the short answer should start: a number keeps its qualifier before it ("rund 500",
+    "mehr als 60"); a span that begins with an inflected adjective ("nordirakischen Erbil") takes
+    its preposition ("im nordirakischen Erbil"), never a capitalised cut-up phrase."""
+    before = sentence[:start]
+    rest = sentence[start:]
+    if rest[:1].isdigit() or re.match(r"(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)", rest):
+        m = _QUALIFIER.search(before)
+        return m.start() if m else start
+    if re.match(r"[a-zäöüß]+(?:en|em|er|es|e)\s+[A-ZÄÖÜ]", rest):
+        m = _PREPOSITION.search(before)
+        return m.start() if m else start
+    return start
 
 
 _EDGE = " \t\n,;:–—-"
