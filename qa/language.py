@@ -73,7 +73,9 @@ def term_match(term: str, present: set[str]) -> float:
     return 0.0
 
 
-_KINDS = (("date", r"(seit |bis |ab )?wann\b|in welchem (jahr|monat)|an welchem tag|zu welchem zeitpunkt"),
+_DATE_WORDS = r"(jahr|jahres|monat|monats|tag|tages|wochentag|datum|zeitpunkt|woche|uhrzeit|zeit|zeitraum|jahrzehnt)"
+_KINDS = (("date", r"(seit |bis |ab |und )?wann\b|(seit|ab|bis|an|in|zu|um|für|vor)\s+(welche[mrns]?|wie viel\w*)\s+"
+                   rf"{_DATE_WORDS}\b|welche[rsnm]?\s+{_DATE_WORDS}\b|wie lange ist (es|das) her"),
           ("count", r"wie (viele?n?|viel|hoch|groß|lang|lange|alt|oft|teuer|schwer|weit)\b|was kostet|wie viel geld"),
           ("person", r"(\w+ )?(wer|wem|wen|wessen)\b"), ("place", r"(wo|wohin|woher)\b|in welche[rm] (stadt|land)"),
           ("reason", r"warum|weshalb|wieso"), ("which", r"(\w+ )?welche[rsnm]?\b"), ("what", r"was\b"))
@@ -92,6 +94,8 @@ def question_kind(question: str) -> str:
     """What a question asks for, by its question word: date, count, person, place, reason, which,
     what or other (for the reader's calibration and for breaking figures down)."""
     q = re.sub(r"^(und|aber|also)\s+", "", question.strip().lower())
+    if re.search(_KINDS[0][1], q) and not re.match(r"wie (viele?n?|viel)\b(?!.*\b(jahr|monat|tag)e? (ist es )?her)", q):
+        return "date"  # also inside the question: "Der Vertrag wurde an welchem Tag unterzeichnet?"
     return next((kind for kind, pattern in _KINDS if re.match(pattern, q)), "other")
 
 
