@@ -274,7 +274,7 @@ class Pipeline:
                 raise
             hits = search(query, k, filters, when)
         if overview:
-            summary = OverviewAnswerer(self.retriever.article_chunks).answer(understood.question, hits)
+            summary = OverviewAnswerer(self.retriever.article_chunks).answer(understood.query, hits)
             events = iter((summary.text, summary))
         else:
             events = chosen.stream(understood.question, hits, AnswerContext(conversation=understood.context))

@@ -37,8 +37,8 @@ from qa.records import Answer, Chunk, Hit, Sentence
 
 OVERVIEW_HITS = 24  # passages retrieved for an overview
 MAX_ARTICLES = 5
-SENTENCES_PER_ARTICLE = 2
-SENTENCES_ONE_ARTICLE = 4
+SENTENCES = 9  # key sentences in all (an article gets at most SENTENCES_ONE_ARTICLE)
+SENTENCES_ONE_ARTICLE = 5
 MIN_WORDS = 6  # shorter "sentences" are headings, datelines, captions
 ON_TOPIC = 0.6  # share of the topic's terms an article must hold
 
@@ -131,7 +131,7 @@ class OverviewAnswerer:
                           answerer=self.name, kind="overview")
         one = bool(_ONE_ARTICLE.search(question))
         chosen = articles[:1] if one else articles[:MAX_ARTICLES]
-        per_article = SENTENCES_ONE_ARTICLE if len(chosen) == 1 else SENTENCES_PER_ARTICLE
+        per_article = min(SENTENCES_ONE_ARTICLE, max(2, SENTENCES // len(chosen)))
         picked = [(a, self._key_sentences(a, terms, per_article)) for a in chosen]
         picked = [(a, s) for a, s in picked if s]
         picked.sort(key=lambda item: (item[0].date is None, item[0].date or ""))
@@ -154,7 +154,10 @@ class OverviewAnswerer:
                 grouped[key] = _Article(key, [hit], list(self.article_chunks(hit.chunk.source)))
             elif hit.chunk.source == article.first.chunk.source:
                 article.hits.append(hit)
-        return [a for a in grouped.values() if not terms or self._on_topic(a, terms) >= ON_TOPIC]
+        # on the topic: most of its terms, or the best few hits with a good share of them
+        kept = [a for a in grouped.values() if not terms or self._on_topic(a, terms) >= ON_TOPIC
+                or (a.first.rank <= 3 and self._on_topic(a, terms) >= ON_TOPIC / 2)]
+        return sorted(kept, key=lambda a: -self._on_topic(a, terms)) if terms else kept  # stable: retrieval order
 
     @staticmethod
     def _on_topic(article: _Article, terms: list[str]) -> float:
@@ -176,8 +179,9 @@ class OverviewAnswerer:
                 seen.add(sentence.start)
                 present = set(analyze(sentence.text))
                 score = sum(term_match(t, present) for t in terms) / len(terms) if terms else 0.0
-                score += 0.6 if not candidates else 0.0  # the lead: the main fact first
+                score += 0.6 if len(candidates) < 2 else 0.0  # teaser and lead: the main facts first
                 score += 0.2 if chunk.id in retrieved else 0.0
+                score += 0.15 if any(ch.isdigit() for ch in sentence.text) else 0.0  # numbers, dates: facts
                 candidates.append((score, sentence))
         best = sorted(candidates, key=lambda item: -item[0])[:count]
         return [s for _, s in sorted(best, key=lambda item: item[1].start)]
