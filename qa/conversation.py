@@ -54,7 +54,8 @@ class Rewrite:
     asked: str  # as the user asked it
     question: str  # standalone (== asked when nothing was rewritten)
     follow_up: bool = False  # the question points back into the conversation
-    context: str = ""  # unresolved follow-up: the previous question, searched and read along with it
+    context: str = ""  # unresolved follow-up: the previous question, searched (and read) along with it
+    read_context: bool = True  # False: the context only steers the search (an implicit follow-up)
     referents: tuple[str, ...] = field(default=())  # what the pointers were replaced by
 
     @property
@@ -95,6 +96,11 @@ def rewrite(question: str, history: Sequence[Turn]) -> Rewrite:
     tokens = tag(question)
     kinds = _pointers(tokens)
     if not kinds:
+        if not any(pos in ("NE", "CARD") or (pos == "FM" and w[:1].isupper()) for w, _, pos in tokens):
+            # names nothing of its own ("Wer schoss die Tore?"): an implicit follow-up, searched
+            # within the topic of the last exchange; the reader reads the question as asked
+            names = " ".join(e.text for e in _entities(answer, previous) if e.kind != "thing")[:200]
+            return Rewrite(question, question, True, context=f"{previous} {names}".strip(), read_context=False)
         return Rewrite(question, question)
     entities = _entities(answer, previous, from_answer=True) + _entities(previous, previous)
     if kinds == {"continuation"}:
@@ -158,6 +164,8 @@ def _pointers(tokens) -> set[str]:
             found.add("time")
         elif low in _DEMONSTRATIVE and pos in ("PDS", "PAV", "PTKVZ"):
             found.add("demonstrative")
+        elif pos == "PDAT" or low in ("daran", "darüber", "darauf", "dafür", "dagegen", "daraus", "danach"):
+            found.add("demonstrative")  # "diese Soldaten", "darüber hinaus": the previous turn's
     has_verb = any(pos.startswith(("VV", "VA", "VM")) for _, _, pos in tokens)
     if not found and not has_verb and words and words[0] == "und" and len(words) <= 8:
         found.add("ellipsis")

@@ -277,7 +277,8 @@ class Pipeline:
             summary = OverviewAnswerer(self.retriever.article_chunks).answer(understood.query, hits)
             events = iter((summary.text, summary))
         else:
-            events = chosen.stream(understood.question, hits, AnswerContext(conversation=understood.context))
+            events = chosen.stream(understood.question, hits,
+                                   AnswerContext(conversation=understood.context if understood.read_context else ""))
         for event in events:
             if isinstance(event, Answer):
                 event, added = annotate(understood.question, event)  # relative dates resolved (date questions)

@@ -93,7 +93,7 @@ def observe_gold(answerer, pipeline, row: dict) -> dict | None:
 
     understood = rewrite(row["question"], history_of(row))
     o = observe(answerer, understood.question, pipeline.retrieve(understood.query), (), row["answerable"],
-                AnswerContext(conversation=understood.context))
+                AnswerContext(conversation=understood.context if understood.read_context else ""))
     if o is None:
         return None
     groups = row.get("answers") or []
