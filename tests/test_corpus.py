@@ -109,3 +109,50 @@ def test_only_supported_files_are_listed(tmp_path):
     for name in ("a.txt", "b.md", "c.html", "d.pdf", ".hidden.txt"):
         (tmp_path / name).write_text("Text.", encoding="utf-8")
     assert [p.name for p in iter_corpus_files(tmp_path)] == ["a.txt", "b.md", "c.html"]
+
+
+SEED_TITLES = {  # the files without a headline line get one made from their lead sentence
+    "000_955454e9edcba319.txt": ("Anti-IS-Koalition will Einsatz im Irak fortsetzen", False),
+    "001_6d1949913e7253d0.txt": ("Deutschland und die USA wollen den Kampf gegen die Dschihadistenmiliz…", True),
+    "002_02adc48ef0db0a26.txt": ("Offiziell wurde die NATO-Mission im Irak Anfang Januar ausgesetzt…", True),
+    "003_a0779ffe5682cfbe.txt": ("Im Kampf gegen IS nicht nachlassen", False),
+    "004_bde43ff6797f91e1.txt": ("„Dieser Kampf ist noch lange nicht zu Ende“…", True),
+}
+
+
+def test_every_seed_article_has_a_title_and_derived_ones_are_marked():
+    for path in iter_corpus_files(CORPUS):
+        article = read_article(path, CORPUS)
+        assert (article.title, article.title_derived) == SEED_TITLES[path.name]
+
+
+@pytest.mark.parametrize("text, title", [
+    # short lead: the whole sentence, without its full stop
+    ("Die Minister trafen sich am Mittwoch in Brüssel.", "Die Minister trafen sich am Mittwoch in Brüssel"),
+    # long lead: at most ten words, cut at a word boundary, no dangling article, "…"
+    ("Die Verteidigungsminister der Nato beraten am Mittwoch in Brüssel über die Zukunft der Ausbildungsmission "
+     "im Irak.", "Die Verteidigungsminister der Nato beraten am Mittwoch in Brüssel…"),
+    # a comma past the third word is a better place to cut
+    ("Nach langen Verhandlungen einigten sich die Parteien, die Koalition fortzusetzen und den Haushalt zu "
+     "beschließen.", "Nach langen Verhandlungen einigten sich die Parteien…"),
+    # the dateline is no part of the title
+    ("Stuttgart - US-Verteidigungsminister Ashton Carter rief die Verbündeten zu mehr Engagement auf.",
+     "US-Verteidigungsminister Ashton Carter rief die Verbündeten zu mehr Engagement auf"),
+    # a one-word first line ("Politik") is no lead
+    ("Politik\n\nDer Bundestag hat am Donnerstag das Gesetz beschlossen.", "Der Bundestag hat am Donnerstag das Gesetz beschlossen"),
+])
+def test_title_from_the_lead_sentence(text, title, tmp_path):
+    (tmp_path / "a.txt").write_text(text + "\n", encoding="utf-8")
+    article = read_article(tmp_path / "a.txt", tmp_path)
+    assert article.title == title and article.title_derived
+    assert len(article.title.split()) <= 10 and len(article.title) <= 90
+
+
+def test_a_given_title_is_not_derived(tmp_path):
+    from qa.ingest.metadata import Metadata
+
+    (tmp_path / "a.txt").write_text("Die Minister trafen sich am Mittwoch in Brüssel und berieten lange.\n", encoding="utf-8")
+    article = read_article(tmp_path / "a.txt", tmp_path, Metadata(title="Treffen in Brüssel"))
+    assert article.title == "Treffen in Brüssel" and not article.title_derived
+    (tmp_path / "b.md").write_text("---\ntitel: Aus dem Vorspann\n---\nDie Minister trafen sich.\n", encoding="utf-8")
+    assert read_article(tmp_path / "b.md", tmp_path).title == "Aus dem Vorspann"

@@ -197,3 +197,27 @@ def test_rebuild_never_deletes_a_foreign_folder(tmp_path, seed_corpus, fake_embe
     with pytest.raises(IndexCorruptError, match="nicht gelöscht"):
         remove_local_index(Settings(corpus_dir=seed_corpus, vectorstore_dir=folder))
     assert (folder / "wichtig.txt").exists()
+
+
+def test_derived_titles_reach_records_chunks_and_the_corpus_list(settings, fake_embedder):
+    from qa.app.rendering import corpus_html
+
+    ingest(settings, fake_embedder, progress=False)
+    records = ChromaStore(settings, fake_embedder).file_records()
+    assert all(r.title for r in records.values())
+    assert {s for s, r in records.items() if r.title_derived} == {
+        "001_6d1949913e7253d0.txt", "002_02adc48ef0db0a26.txt", "004_bde43ff6797f91e1.txt"}
+    for chunk in live_chunks(settings, fake_embedder):  # citations take the title from their chunk
+        assert chunk.title == records[chunk.source].title
+    page = corpus_html(sorted(records.values(), key=lambda r: r.source))
+    assert "Artikel ohne Titel" not in page and page.count("(aus dem Text)") == 3
+    assert "Offiziell wurde die NATO-Mission im Irak Anfang Januar ausgesetzt… <span class='qa-untitled'>(aus dem Text)" in page
+
+
+def test_new_title_rules_rechunk_every_file(settings, fake_embedder, monkeypatch):
+    import qa.ingest.indexer as indexer
+
+    ingest(settings, fake_embedder, progress=False)
+    monkeypatch.setattr(indexer, "TITLE_RULES", indexer.TITLE_RULES + 1)
+    report = ingest(settings, fake_embedder, progress=False)
+    assert len(report.updated) == 5 and report.unchanged == 0

@@ -159,7 +159,7 @@ def _article_body(article: Article, start: int | None, end: int | None) -> str:
 def article_html(article: Article, start: int | None = None, end: int | None = None,
                  caption: str = "") -> str:
     """The inspector: metadata and the article's text with the given span highlighted."""
-    title = html.escape(article.title) if article.title else "<span class='qa-untitled'>Artikel ohne Titel</span>"
+    title = _title_html(article.title, getattr(article, "title_derived", False))
     meta = [html.escape(x) for x in (article.publisher or UNKNOWN_PUBLISHER, display_date(article.date))]
     meta.append(f"<code>{html.escape(article.source)}</code>")
     caption_html = f"<div class='qa-caption'>{html.escape(caption)}</div>" if caption else ""
@@ -167,6 +167,17 @@ def article_html(article: Article, start: int | None = None, end: int | None = N
             f"<div class='qa-article-meta'>{' · '.join(meta)}</div>{caption_html}</div>"
             f"<div class='qa-article-text'>{_article_body(article, start, end)}</div>"
             f"<div class='qa-legend'>Grau: Seitenelemente, die beim Einlesen nicht als Artikeltext gelten.</div></div>")
+
+
+DERIVED_TITLE = "aus dem Text"
+"""Said after a title made from the article's lead sentence (the file names none)."""
+
+
+def _title_html(title: str | None, derived: bool) -> str:
+    if not title:
+        return "<span class='qa-untitled'>Artikel ohne Titel</span>"
+    mark = f" <span class='qa-untitled'>({DERIVED_TITLE})</span>" if derived else ""
+    return html.escape(title) + mark
 
 
 def corpus_html(records: Sequence[FileRecord]) -> str:
@@ -178,7 +189,7 @@ def corpus_html(records: Sequence[FileRecord]) -> str:
         if r.group:
             groups.setdefault(r.group, []).append(r.source)
     for r in records:
-        title = html.escape(r.title) if r.title else "<span class='qa-untitled'>Artikel ohne Titel</span>"
+        title = _title_html(r.title, r.title_derived)
         meta = [html.escape(x) for x in (r.publisher or UNKNOWN_PUBLISHER, display_date(r.date))]
         meta += [f"<code>{html.escape(r.source)}</code>", _plural(r.chunks, "Abschnitt", "Abschnitte")]
         copies = [s for s in groups.get(r.group, ()) if s != r.source]

@@ -8,6 +8,11 @@ HTML the source text is the text trafilatura extracts from the page.
 Text files with a byte order mark are decoded by it (UTF-8, UTF-16, UTF-32); empty files
 and files without article text are refused with a German reason, like binary files.
 
+Every article gets a title: from `metadata.csv`, front matter, the HTML page or a headline
+line, else a short one made from its lead sentence (`lead_title`: at most ten words, cut at a
+word boundary, "…" when shortened), marked `title_derived`. Changing these rules changes what
+the chunks carry: bump `TITLE_RULES` (part of every file's version), so the next ingest re-chunks.
+
 Not handled: PDFs and office documents; UTF-16/32 without a byte order mark; boilerplate that
 is not line-shaped (we drop whole lines, or a credit at the end of a line, never words inside
 a sentence).
@@ -17,6 +22,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import CorpusError
@@ -96,9 +102,36 @@ def decode(data: bytes, name: str) -> str:
     return str(best)
 
 
-def read_article(path: Path, corpus_dir: Path, metadata: Metadata | None = None) -> Article:
+TITLE_RULES = 2
+"""How titles are found (2: a title derived from the lead sentence where the file names none).
+Part of every file's version (qa.ingest.indexer.file_version): a new rule re-chunks every file."""
+
+
+@dataclass(frozen=True)
+class TitledArticle(Article):
+    """An Article as `read_article` returns it. `title_derived` is True when the file names no
+    title and `title` was made from its lead sentence (shown as such in the corpus list)."""
+
+    title_derived: bool = False
+
+
+def read_article(path: Path, corpus_dir: Path, metadata: Metadata | None = None) -> TitledArticle:
     """Read and clean one corpus file; `metadata` (its row of `metadata.csv`) wins over what the
-    file states. Raises CorpusError when it cannot be read."""
+    file states; without a title from anywhere, one is derived from the lead sentence. Raises
+    CorpusError when it cannot be read."""
+    return with_title(_read(path, corpus_dir, metadata))
+
+
+def with_title(article: Article) -> TitledArticle:
+    """The article with a title: its own, else one derived from its lead sentence (marked)."""
+    fields = {name: getattr(article, name) for name in Article.__dataclass_fields__}
+    if article.title and article.title.strip():
+        return TitledArticle(**{**fields, "title": article.title.strip()})
+    derived = lead_title(article)
+    return TitledArticle(**{**fields, "title": derived}, title_derived=derived is not None)
+
+
+def _read(path: Path, corpus_dir: Path, metadata: Metadata | None) -> Article:
     name = source_name(path, corpus_dir)
     data = read_corpus_file(path, corpus_dir, limit=MAX_FILE_BYTES)
     text = decode(data, name)
@@ -161,6 +194,49 @@ def parse_text(name: str, text: str, digest: str, markdown: bool = False, skip: 
         segments.append((start, end))
     return Article(source=name, source_text=text, segments=tuple(segments), content_hash=digest,
                    title=title, publisher=publisher, date=date or byline)
+
+
+TITLE_WORDS = 10
+TITLE_CHARS = 90
+# words a shortened title does not end on (not "… wollen den Kampf gegen die…")
+_DANGLING = frozenset("""der die das den dem des ein eine einer eines einem einen und oder aber sowie sondern
+    dass daß als wie weil wenn ob in im ins am an auf aus bei beim mit nach von vom vor zu zum zur für gegen
+    über unter um durch ohne seit bis zwischen hinter während sich ihr ihre ihrer ihren ihrem ihres sein seine
+    seiner seinen seinem seines diese dieser diesen diesem dieses jede jeder jeden jedem kein keine keinen
+    keinem keiner so auch noch""".split())
+# a dateline before the lead: "Stuttgart - ", "Berlin (dpa) – "
+_DATELINE = re.compile(r"^[A-ZÄÖÜ][\w./-]{1,30}(?:\s+\([^()]{1,30}\))?\s+[-–—]\s+")
+
+
+def lead_title(article: Article) -> str | None:
+    """A short title made from the article's first sentence of at least three words (its dateline
+    dropped): the whole sentence without its full stop when it has at most TITLE_WORDS words and
+    TITLE_CHARS characters, else cut at a word boundary (at a comma, colon or dash where one lies
+    past the third word), without a dangling article or preposition, and ended with "…"."""
+    from qa.ingest.chunking import split_sentences
+
+    for start, end in article.segments:
+        for sentence in split_sentences(article.source_text[start:end], start):
+            text = _DATELINE.sub("", " ".join(sentence.text.split()))
+            words = text.split()
+            if len(words) >= 3:
+                return _shorten(words)
+    return None
+
+
+def _shorten(words: list[str]) -> str:
+    whole = " ".join(words)
+    if len(words) <= TITLE_WORDS and len(whole) <= TITLE_CHARS:
+        return whole[:-1] if whole.endswith(".") and not whole.endswith("..") else whole
+    kept = words[:TITLE_WORDS]
+    while len(kept) > 3 and len(" ".join(kept)) > TITLE_CHARS - 1:
+        kept.pop()
+    clause = [i for i in range(3, len(kept)) if kept[i][-1] in ",;:" or kept[i] in ("-", "–", "—")]
+    if clause:
+        kept = kept[:clause[-1] + (0 if kept[clause[-1]] in ("-", "–", "—") else 1)]
+    while len(kept) > 3 and kept[-1].lower().strip(",;:") in _DANGLING:
+        kept.pop()
+    return " ".join(kept).rstrip(",;:.") + "…"
 
 
 def _byline_date(line: str) -> str | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from qa.ingest.chunking import chunk_article
 from qa.config import Settings
-from qa.ingest.corpus import read_article
+from qa.ingest.corpus import TITLE_RULES, read_article
 from qa.ingest.duplicates import place
 from qa.ingest.files import file_hash, iter_corpus_files, list_corpus, os_reason, read_corpus_file, source_name
 from qa.errors import CorpusError
@@ -68,8 +68,10 @@ class IngestReport:
 
 def file_version(content_hash: str, settings: Settings, metadata: str = "") -> str:
     """Identifies a file's chunks: its content, its row of `metadata.csv` (a signature; "" without
-    one) and the chunk settings they were made with."""
-    signature = f"{content_hash}/v{FORMAT_VERSION}/size{settings.chunk_size}/overlap{settings.chunk_overlap}"
+    one), the chunk settings and the title rules (qa.ingest.corpus.TITLE_RULES: chunks carry the
+    title) they were made with."""
+    signature = (f"{content_hash}/v{FORMAT_VERSION}/size{settings.chunk_size}/overlap{settings.chunk_overlap}"
+                 f"/titles{TITLE_RULES}")
     if metadata:
         signature += f"/meta{metadata}"
     return hashlib.sha256(signature.encode()).hexdigest()[:16]
@@ -264,7 +266,8 @@ def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Setti
             group, minhash = placed.get(article.source, ("", ""))
             records.append(FileRecord(article.source, article.content_hash, version, len(cs), article.title,
                                       article.publisher, article.date, size=size, mtime_ns=mtime,
-                                      group=group, minhash=minhash))
+                                      group=group, minhash=minhash,
+                                      title_derived=getattr(article, "title_derived", False)))
         store.commit_files(records)
         for article, _, version, _ in pending:
             if article.source in committed:

@@ -35,6 +35,7 @@ class FileRecord:
     skipped: str = ""  # German reason when the file could not be used (then chunks == 0)
     group: str = ""  # near-duplicate group (qa.ingest.duplicates): "" when it has no copies
     minhash: str = ""  # its fingerprint for finding copies (base64; "" when too short or not yet made)
+    title_derived: bool = False  # the file names no title: `title` was made from its lead sentence
 
 
 class Store(Protocol):

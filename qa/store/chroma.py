@@ -183,7 +183,8 @@ class ChromaStore:
             return
         metas = [{"hash": r.content_hash, "version": r.version, "chunks": r.chunks, "title": r.title or "",
                   "publisher": r.publisher or "", "date": r.date or "", "size": r.size, "mtime_ns": r.mtime_ns,
-                  "skipped": r.skipped, "group": r.group, "minhash": r.minhash} for r in records]
+                  "skipped": r.skipped, "group": r.group, "minhash": r.minhash,
+                  "title_derived": r.title_derived} for r in records]
         self.files.upsert(ids=[r.source for r in records], embeddings=[[1.0, 0.0]] * len(records),
                           metadatas=metas, documents=[r.source for r in records])
 
@@ -278,7 +279,7 @@ def file_record_from_row(source: str, meta: dict) -> FileRecord:
                       publisher=meta.get("publisher") or None, date=meta.get("date") or None,
                       size=int(meta.get("size", -1)), mtime_ns=int(meta.get("mtime_ns", -1)),
                       skipped=meta.get("skipped", ""), group=meta.get("group") or "",
-                      minhash=meta.get("minhash") or "")
+                      minhash=meta.get("minhash") or "", title_derived=bool(meta.get("title_derived", False)))
 
 
 def chunk_from_row(cid: str, text: str, meta: dict) -> Chunk:
