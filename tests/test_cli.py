@@ -1,6 +1,7 @@
 """The `qa` command through its installed entry point, as a user runs it."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,52 @@ def test_help_is_fast_and_german():
     probe = subprocess.run([sys.executable, "-c", "import sys, qa.cli; print('torch' in sys.modules, 'chromadb' in sys.modules)"],
                            capture_output=True, text=True)
     assert probe.stdout.strip() == "False False"
+
+
+ENGLISH = re.compile(r"\b(Usage|Options|Commands|Error|Try|Show this|No such|Missing|Invalid|OPTIONS|COMMAND|ARGS|"
+                     r"QUESTION|INFILE|PATH|FILE|INTEGER|RANGE|DIRECTORY|default|required|for help|does not exist)\b")
+
+
+@pytest.mark.parametrize("args, code, german", [
+    (["--help"], 0, ["Aufruf: qa [OPTIONEN] BEFEHL [ARGUMENTE]...", "Optionen:", "Befehle:", "Diese Hilfe anzeigen."]),
+    (["ask", "--help"], 0, ["Aufruf: qa ask [OPTIONEN] FRAGE", "Diese Hilfe anzeigen und beenden."]),
+    (["eval", "--help"], 0, ["--limit ZAHL", "--out-dir ORDNER", "--squad DATEI", "[Standard: 13]"]),
+    (["ask", "--bogus", "Frage?"], 2, ["Hilfe mit 'qa ask --help'.", "Fehler: Unbekannte Option '--bogus'."]),
+    (["ask", "--jsn", "Frage?"], 2, ["Fehler: Unbekannte Option '--jsn'. Meinten Sie '--json'?"]),
+    (["ask"], 2, ["Aufruf: qa ask [OPTIONEN] FRAGE", "Fehler: Es fehlt das Argument 'FRAGE'."]),
+    (["batch", "fehlt.jsonl", "--out", "a.jsonl"], 2, ["Datei 'fehlt.jsonl' existiert nicht."]),
+    (["batch", "--out"], 2, ["Fehler: Die Option '--out' braucht einen Wert."]),
+    (["serve", "--port", "null"], 2, ["Ungültiger Wert für '--port': 'null' ist keine gültige Zahl."]),
+    (["frage"], 2, ["Fehler: Unbekannter Befehl 'frage'."]),
+])
+def test_click_speaks_german(args, code, german):
+    """Click's own texts (usage, help, errors) through the entry point, whatever the locale."""
+    result = run(args, {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "LANGUAGE": "en"})
+    assert result.returncode == code
+    out = result.stdout + result.stderr
+    for text in german:
+        assert text in out
+    assert not ENGLISH.search(out), ENGLISH.search(out)
+
+
+def test_every_text_click_translates_has_german():
+    """The catalogue covers every text the installed Click marks for translation."""
+    import ast
+
+    import click
+
+    from qa.cli.german import MESSAGES, PLURALS
+
+    missing = []
+    for module in sorted(Path(click.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
+                texts = [a.value for a in node.args[:2 if node.func.id == "ngettext" else 1] if isinstance(a, ast.Constant)]
+                if node.func.id == "_" and texts and texts[0] not in MESSAGES:
+                    missing.append(texts[0])
+                if node.func.id == "ngettext" and len(texts) == 2 and tuple(texts) not in PLURALS:
+                    missing.append(tuple(texts))
+    assert not missing
 
 
 def test_ingest_is_incremental(index_env):

@@ -8,8 +8,9 @@
     qa eval --squad SET.json    SQuAD-Datensatz auswerten (--baseline, --limit N)
     qa train-reader / qa calibrate-reader   das Lesemodell trainieren und kalibrieren
 
-This package is the only place that talks to people on the command line: the group here
-translates the library's QAError into German messages and exit code 1; the commands live in
+This package is the only place that talks to people on the command line, in German, Click's
+own texts included (`german`): the group here translates the library's QAError into German
+messages and exit code 1; the commands live in
 `questions` (ingest, ask, batch, serve) and `evaluation` (eval, train-reader, calibrate-reader).
 Heavy imports (torch, chromadb) happen inside the commands, so `qa --help` stays fast.
 """
@@ -20,8 +21,12 @@ from pathlib import Path
 
 import click
 
-from qa.config import Settings
-from qa.errors import QAError
+from qa.cli.german import install, name_placeholders
+
+install()  # Click's own texts in German, before any command is declared
+
+from qa.config import Settings  # noqa: E402
+from qa.errors import QAError  # noqa: E402
 
 
 class GermanError(click.ClickException):
@@ -80,3 +85,5 @@ def main(ctx, corpus_dir, vectorstore_dir, chroma_host, chroma_port, embedding_m
 
 # the commands register themselves on `main`
 from qa.cli import evaluation, questions  # noqa: E402,F401  pyflakes: registered by import
+
+name_placeholders(main)

@@ -11,7 +11,7 @@ from qa.cli.questions import _write_batch
 
 
 @main.command(name="eval")
-@click.argument("gold", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold", required=False, metavar="[GOLDDATEI]", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--squad", "squad_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="SQuAD-JSON statt Gold-Datei: eigener Korpus (ein Absatz je Datei) und Index auf Zeit.")
 @click.option("--baseline", is_flag=True, help="Mit --squad: BM25, Dense und LangChain-Lehrbuch daneben messen.")
@@ -24,7 +24,7 @@ from qa.cli.questions import _write_batch
 @click.option("--held-out", type=click.IntRange(min=1),
               help="Mit --squad: nur die Fragen der N Artikel, die `qa train-reader --held-out N` zurückhält "
                    "(gleicher --seed); der Korpus bleibt vollständig.")
-@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--seed", type=int, default=13, show_default=True, help="Startwert des Zufallsgenerators.")
 @click.option("--reader-only", is_flag=True,
               help="Mit --squad: nur das Lesemodell, der Gold-Absatz ist gegeben (EM/F1, ohne Retrieval).")
 @click.pass_context
@@ -156,7 +156,7 @@ def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, 
 @click.option("--train-articles", type=click.IntRange(min=0), default=0, show_default=True,
               help="Nur auf so vielen der übrigen Artikel trainieren (0: alle; für eine Lernkurve).")
 @click.option("--lr", type=float, help="Lernrate der ersten Phase (Standard: LoRA 1e-3, voll 3e-4).")
-@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--seed", type=int, default=13, show_default=True, help="Startwert des Zufallsgenerators.")
 @click.pass_context
 def train_reader(ctx, data_path, out_dir, held_out, method, epochs, null_epochs, cloze_epochs, extra, train_articles, lr,
                  seed):
@@ -179,7 +179,7 @@ def train_reader(ctx, data_path, out_dir, held_out, method, epochs, null_epochs,
               default=Path("tests/data/xquad_de/xquad.de.json"), show_default=True)
 @click.option("--held-out", type=click.IntRange(min=1), default=10, show_default=True,
               help="Dieselbe Zahl zurückgehaltener Artikel wie beim Training (gleicher Seed: dieselben Artikel).")
-@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--seed", type=int, default=13, show_default=True, help="Startwert des Zufallsgenerators.")
 @click.option("--into", "target", type=click.Path(file_okay=False, path_type=Path),
               help="calibration.json zusätzlich hierhin schreiben (z. B. qa/reader/weights).")
 @click.option("--gold", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -11,7 +11,7 @@ from qa.cli import GermanError, _ensure_index, _pipeline, main
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, metavar="[PFAD]", type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Index komplett neu aufbauen.")
 @click.pass_context
 def ingest(ctx, path, rebuild):
@@ -40,7 +40,7 @@ ANSWERER = _answerer_option()
 
 
 @main.command()
-@click.argument("question")
+@click.argument("question", metavar="FRAGE")
 @click.option("--json", "as_json", is_flag=True, help="Antwort als JSON-Datensatz (wie qa batch).")
 @click.option("--source", "sources", multiple=True, help="Nur in diesem Artikel suchen (mehrfach möglich).")
 @click.option("--ignore-question-time", is_flag=True,
@@ -89,7 +89,7 @@ def ask(ctx, question, as_json, sources, ignore_question_time, answerer):
 
 
 @main.command()
-@click.argument("infile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("infile", metavar="FRAGEN.jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "outfile", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Ausgabedatei (JSON Lines).")
 @ANSWERER
