@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The time-aware question set: build its corpus, ask every question, report the date figures.
 
-    python benchmarks/time_de/run.py [--csv PATH] [--out DIR] [--answerer extractive]
+    python benchmarks/time_de/run.py [--questions FILE] [--csv PATH] [--out DIR] [--answerer extractive]
 
 The corpus is the five seed articles plus the 10kGNAD test articles the questions cite and
 DISTRACTORS others (dated and undated), written at run time as gnad_<row>.txt (row = 0-based
@@ -29,8 +29,8 @@ QUESTIONS = HERE / "questions.jsonl"
 DISTRACTORS = 40  # further 10kGNAD articles: the first rows that no question cites
 
 
-def load_gold() -> list[dict]:
-    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_gold(path: Path = QUESTIONS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def build_corpus(target: Path, gold: list[dict], csv_path: Path) -> Path:
@@ -49,6 +49,8 @@ def build_corpus(target: Path, gold: list[dict], csv_path: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--questions", type=Path, default=QUESTIONS,
+                        help="another time-aware set, e.g. benchmarks/time_questions_de/questions.jsonl")
     parser.add_argument("--csv", type=Path, default=GNAD)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "time_de")
     parser.add_argument("--answerer", default=None)
@@ -59,7 +61,7 @@ def main() -> None:
     from qa.eval.timescore import score_time
     from qa.pipeline import Pipeline
 
-    gold = load_gold()
+    gold = load_gold(args.questions)
     work = Path(tempfile.mkdtemp(prefix="qa-time-"))
     corpus = build_corpus(work / "corpus", gold, args.csv)
     settings = Settings.from_env().with_(corpus_dir=corpus, vectorstore_dir=work / "vectorstore",
