@@ -93,13 +93,15 @@ def test_ask_prints_answer_and_sources(index_env):
     result = run(["ask", "Seit wann läuft der aktuelle Irak-Einsatz der NATO?"], index_env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Seit Oktober 2018 [1].")
-    assert "Quellen:\n[1] 002_02adc48ef0db0a26.txt" in result.stdout
+    assert "Quellen:\n[1] 002_02adc48ef0db0a26.txt – Offiziell wurde die NATO-Mission" in result.stdout  # a derived title
     assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Modelle werden geladen …\n")  # not ~15 s of silence
 
 
 def test_ask_json_is_a_batch_record(index_env):
     result = run(["ask", "--json", "Wer gewann die Bundestagswahl 2021?"], index_env)
     record = json.loads(result.stdout)
+    assert "Modelle werden geladen …" in result.stderr
     assert record["abstained"] is True and record["citations"] == []
     assert record["answer"] == "Dazu enthalten die Artikel keine Angaben."
     assert record["answerer"] == "extractive" and record["retrieved"]
@@ -116,8 +118,11 @@ def test_batch_follows_the_contract_and_eval_scores_it(index_env, tmp_path):
     for row in rows:
         assert keys <= set(row)
         for c in row["citations"]:
+            assert c["title"] and c["title"].strip()  # every article has a title, derived where the file names none
             raw = (CORPUS / c["source"]).read_text(encoding="utf-8")
             assert raw[c["start"]:c["end"]] == c["quote"]
+    cited = {c["source"] for row in rows for c in row["citations"]}
+    assert {"001_6d1949913e7253d0.txt", "002_02adc48ef0db0a26.txt", "004_bde43ff6797f91e1.txt"} <= cited  # no headline line
     # the shared scorer agrees with `qa eval`
     scorer = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
     evaluated = run(["eval", str(DEV_SET), "--json"], index_env)

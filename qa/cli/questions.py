@@ -9,6 +9,9 @@ import click
 
 from qa.cli import GermanError, _ensure_index, _pipeline, main
 
+LOADING = "Modelle werden geladen …"
+"""Said on stderr before the models load, so that the seconds until the answer are not silent."""
+
 
 @main.command()
 @click.argument("path", required=False, metavar="[PFAD]", type=click.Path(path_type=Path))
@@ -54,8 +57,10 @@ def ask(ctx, question, as_json, sources, ignore_question_time, answerer):
     from qa.records import Answer, Filters
 
     clean_question(question, ctx.obj.max_question_chars)  # reject bad input before loading models
+    click.echo(LOADING, err=True)  # ~15 s on 2 cores: encoder, index, reader
     pipeline = _pipeline(ctx)
     _ensure_index(pipeline, quiet=as_json)
+    pipeline.warm_up(answerer)
     filters = Filters(sources=tuple(sources), question_time=False) if ignore_question_time else (
         Filters(sources=tuple(sources)) if sources else None)
     streamed, answer = [], None
@@ -105,6 +110,7 @@ def batch(ctx, infile, outfile, answerer):
     rows = read_rows(infile)
     for warning in id_warnings(rows) + [row.problem for row in rows if row.problem]:
         click.echo(f"Warnung: {warning}", err=True)
+    click.echo(LOADING, err=True)
     pipeline = _pipeline(ctx)
     _ensure_index(pipeline)
     pipeline.warm_up()  # models load before the first question's clock starts
