@@ -222,7 +222,7 @@ class Answer:
         )
         if self.confidence is not None:
             record["confidence"] = round(self.confidence, 4)
-        if self.span is not None:
+        if self.span is not None and not self.abstained:  # an abstention names no span
             record["span"] = self.span
         if self.understood_as:
             record["understood_as"] = self.understood_as

@@ -1,11 +1,12 @@
 """`qa batch` with bad rows, missing and repeated ids, and a run that fails half-way
 (click's CliRunner on the CLI entry point; fake embedder, real reader)."""
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FakeEmbedder
+from conftest import CORPUS, FakeEmbedder
 
 ROWS = [
     '{"id": "q1", "question": "Wer ist der neue EU-Außenbeauftragte?"}',
@@ -96,3 +97,87 @@ def test_reading_rows_never_raises_for_a_line(tmp_path):
     assert rows[1].problem == "Zeile 2 ist kein gültiger UTF-8-Text."
     assert id_warnings(rows) == ['Die id "a" kommt mehrfach vor (Zeilen 1 und 3); die Antworten lassen sich '
                                  'nicht eindeutig zuordnen.']
+
+
+# -- input that once crashed a run: error records, never a traceback ---------------------------
+LONG_QUESTION = ("Wer ist der neue EU-Außenbeauftragte? " + "Und was sagte er über die Zusammenarbeit mit der "
+                 "NATO im Irak? " * 40)[:1499] + "?"
+HARD_ROWS = [
+    '{"id": "s1", "question": "Wer ist \\ud800 der neue EU-Außenbeauftragte?"}',
+    '{"id": "s2", "question": "Wer?", "history": [{"role": "user", "content": "\\udfff"}]}',
+    '{"id": "\\ud800", "question": "Wer?"}',
+    "[" * 50_000 + "]" * 50_000,
+    '{"id": "tief", "question": "Wer?", "x": ' + "{\"a\": " * 40 + "1" + "}" * 40 + "}",
+    json.dumps({"id": "gross", "question": "Wer ist das?", "history": [{"role": "user", "content": "Wort " * 180_000}]}),
+    json.dumps({"id": "lang", "question": LONG_QUESTION}, ensure_ascii=False),
+    '{"id": "gut", "question": "Wer ist der neue EU-Außenbeauftragte?"}',
+]
+
+
+def test_hard_lines_get_error_records_and_long_questions_answers(cli, tmp_path):
+    infile, out = tmp_path / "fragen.jsonl", tmp_path / "antworten.jsonl"
+    infile.write_text("\n".join(HARD_ROWS) + "\n", encoding="utf-8")
+    result = cli("batch", str(infile), "--out", str(out))
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == len(HARD_ROWS)
+    errors = {r["line"]: r["error"] for r in records if "error" in r}
+    assert sorted(errors) == [1, 2, 3, 4, 5, 6]
+    assert all("Surrogate" in errors[line] for line in (1, 2, 3)) and records[2]["id"] is None
+    assert all("verschachtelt" in errors[line] for line in (4, 5))
+    assert "Beitrag 1 in „history“ ist zu lang (900.000 Zeichen" in errors[6]
+    assert [r["id"] for r in records[6:]] == ["lang", "gut"] and all(r["answer"] for r in records[6:])
+
+
+def test_fuzzed_batch_lines_always_get_one_record(tmp_path_factory):
+    """Any line: exactly one record that can be written as JSON, an answer or a German error."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    from qa.config import Settings
+    from qa.eval.batch import answer_rows, read_rows, write_records
+    from qa.pipeline import Pipeline
+
+    tmp = tmp_path_factory.mktemp("batch-fuzz")
+    corpus = tmp / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    pipeline = Pipeline(Settings(corpus_dir=corpus, vectorstore_dir=tmp / "vectorstore"), embedder=FakeEmbedder())
+    pipeline.ingest(progress=False)
+    text = st.one_of(st.text(max_size=30), st.text(st.characters(codec=None, exclude_categories=()), max_size=10),
+                     st.sampled_from(["Wer ist der neue EU-Außenbeauftragte?", "", "x" * 2100, "?"]))
+    scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), text)
+    junk = st.recursive(scalar, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                        st.dictionaries(text, inner, max_size=3)), max_leaves=8)
+    row = st.fixed_dictionaries({"question": st.one_of(text, junk)}, optional={
+        "id": junk, "history": st.one_of(st.lists(st.fixed_dictionaries({"role": st.one_of(text, junk),
+                                                                        "content": st.one_of(text, junk)}),
+                                                  max_size=2), junk)})
+    line = st.one_of(row.map(json.dumps), junk.map(json.dumps), st.binary(max_size=40).map(
+        lambda b: b.decode("latin-1")), st.integers(1, 60).map(lambda n: "[" * n + "]" * n))
+    path, out = tmp / "zeile.jsonl", tmp / "antwort.jsonl"
+
+    @settings(max_examples=100, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(line)
+    def check(raw):
+        raw = raw.replace("\n", " ").replace("\r", " ")
+        if not raw.strip():
+            return
+        path.write_bytes(raw.encode("utf-8", "surrogatepass"))
+        records = list(answer_rows(pipeline, read_rows(path)))
+        assert len(records) == 1 and write_records(records, out) == 1
+        record = json.loads(out.read_text(encoding="utf-8"))
+        assert isinstance(record["answer"], str) and record["answer"]
+        if "error" in record:
+            assert record["error"].startswith("Zeile 1") and record["abstained"] is True
+
+    check()
+
+
+def test_an_abstained_record_names_no_span():
+    from qa.records import Answer
+
+    abstained = Answer(text="Dazu enthalten die Artikel keine Angaben.", short_answer=None, abstained=True,
+                       citations=(), hits=(), answerer="extractive", span="Bagdad")
+    answered = Answer(text="„…“ [1]", short_answer=None, abstained=False, citations=(), hits=(),
+                      answerer="extractive", span="Bagdad")
+    assert "span" not in abstained.to_record() and answered.to_record()["span"] == "Bagdad"
