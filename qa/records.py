@@ -44,6 +44,7 @@ class Article:
     title: str | None = None
     publisher: str | None = None
     date: str | None = None
+    title_derived: bool = False  # the file names no title: `title` was made from its lead sentence
 
     @property
     def clean_text(self) -> str:

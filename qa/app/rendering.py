@@ -159,7 +159,7 @@ def _article_body(article: Article, start: int | None, end: int | None) -> str:
 def article_html(article: Article, start: int | None = None, end: int | None = None,
                  caption: str = "") -> str:
     """The inspector: metadata and the article's text with the given span highlighted."""
-    title = _title_html(article.title, getattr(article, "title_derived", False))
+    title = _title_html(article.title, article.title_derived)
     meta = [html.escape(x) for x in (article.publisher or UNKNOWN_PUBLISHER, display_date(article.date))]
     meta.append(f"<code>{html.escape(article.source)}</code>")
     caption_html = f"<div class='qa-caption'>{html.escape(caption)}</div>" if caption else ""

@@ -22,7 +22,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 from qa.errors import CorpusError
@@ -107,28 +107,19 @@ TITLE_RULES = 2
 Part of every file's version (qa.ingest.indexer.file_version): a new rule re-chunks every file."""
 
 
-@dataclass(frozen=True)
-class TitledArticle(Article):
-    """An Article as `read_article` returns it. `title_derived` is True when the file names no
-    title and `title` was made from its lead sentence (shown as such in the corpus list)."""
-
-    title_derived: bool = False
-
-
-def read_article(path: Path, corpus_dir: Path, metadata: Metadata | None = None) -> TitledArticle:
+def read_article(path: Path, corpus_dir: Path, metadata: Metadata | None = None) -> Article:
     """Read and clean one corpus file; `metadata` (its row of `metadata.csv`) wins over what the
     file states; without a title from anywhere, one is derived from the lead sentence. Raises
     CorpusError when it cannot be read."""
     return with_title(_read(path, corpus_dir, metadata))
 
 
-def with_title(article: Article) -> TitledArticle:
+def with_title(article: Article) -> Article:
     """The article with a title: its own, else one derived from its lead sentence (marked)."""
-    fields = {name: getattr(article, name) for name in Article.__dataclass_fields__}
     if article.title and article.title.strip():
-        return TitledArticle(**{**fields, "title": article.title.strip()})
+        return replace(article, title=article.title.strip())
     derived = lead_title(article)
-    return TitledArticle(**{**fields, "title": derived}, title_derived=derived is not None)
+    return replace(article, title=derived, title_derived=derived is not None)
 
 
 def _read(path: Path, corpus_dir: Path, metadata: Metadata | None) -> Article:

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from qa.ingest.chunking import chunk_article
+from qa.ingest.chunking import chunk_file
 from qa.config import Settings
 from qa.ingest.corpus import TITLE_RULES, read_article
 from qa.ingest.duplicates import place
@@ -34,6 +34,7 @@ from qa.records import Article, Chunk
 logger = logging.getLogger(__name__)
 
 PROGRESS_MIN_FILES = 6  # show a progress bar from this many files to embed
+DEFAULT_MAX_CHUNKS = Settings.model_fields["max_chunks_per_file"].default
 
 
 @dataclass
@@ -46,6 +47,7 @@ class IngestReport:
     withdrawn: list[str] = field(default_factory=list)  # served before, unreadable or refused now
     busy: str = ""  # German: another process was writing, so nothing was done (Pipeline.ensure_index)
     chunks_written: int = 0
+    warnings: list[str] = field(default_factory=list)  # German, each naming its file (a file cut at max_chunks_per_file)
     seconds: float = 0.0
     duplicate_seconds: float = 0.0  # of `seconds`: finding near-duplicates (qa.ingest.duplicates)
 
@@ -63,7 +65,7 @@ class IngestReport:
         if self.skipped:
             parts.append(f"{len(self.skipped)} übersprungen")
         return (f"Index aktualisiert: {', '.join(parts)}; {self.chunks_written} Abschnitte eingebettet "
-                f"in {self.seconds:.1f} s.")
+                f"in {self.seconds:.1f} s." + "".join(f"\nWarnung: {w}" for w in self.warnings))
 
 
 def file_version(content_hash: str, settings: Settings, metadata: str = "") -> str:
@@ -74,6 +76,8 @@ def file_version(content_hash: str, settings: Settings, metadata: str = "") -> s
                  f"/titles{TITLE_RULES}")
     if metadata:
         signature += f"/meta{metadata}"
+    if settings.max_chunks_per_file != DEFAULT_MAX_CHUNKS:  # the default keeps the versions of before the cap
+        signature += f"/cap{settings.max_chunks_per_file}"
     return hashlib.sha256(signature.encode()).hexdigest()[:16]
 
 
@@ -147,7 +151,8 @@ def _update(settings: Settings, embedder, store: Store, files: list[Path], repor
         store.delete_chunks(source)
     if todo:
         placed, regrouped = _copies(settings, todo, committed, present, sidecar, report)
-        report.chunks_written = _embed_and_store(todo, settings, embedder, store, committed, progress, placed)
+        report.chunks_written = _embed_and_store(todo, settings, embedder, store, committed, progress, placed,
+                                                 report.warnings)
         store.commit_files(regrouped)  # after the new copies are live: their groups name them
 
 
@@ -246,7 +251,7 @@ def stable_stat(found: CorpusFile) -> tuple[int, int]:
 
 def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Settings, embedder, store: Store,
                      committed: dict[str, FileRecord], progress: bool | None,
-                     placed: dict[str, tuple[str, str]]) -> int:
+                     placed: dict[str, tuple[str, str]], warnings: list[str]) -> int:
     """Chunk, embed in batches spanning files, store, then commit each finished file (with its
     near-duplicate group and fingerprint from `placed`)."""
     batch_target = settings.embedding_batch_size * 8
@@ -267,7 +272,7 @@ def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Setti
             records.append(FileRecord(article.source, article.content_hash, version, len(cs), article.title,
                                       article.publisher, article.date, size=size, mtime_ns=mtime,
                                       group=group, minhash=minhash,
-                                      title_derived=getattr(article, "title_derived", False)))
+                                      title_derived=article.title_derived))
         store.commit_files(records)
         for article, _, version, _ in pending:
             if article.source in committed:
@@ -278,7 +283,10 @@ def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Setti
 
     for article, found in articles:
         version = file_version(article.content_hash, settings, found.metadata)
-        chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap, version)
+        chunks, warning = chunk_file(article, settings.chunk_size, settings.chunk_overlap, version,
+                                     settings.max_chunks_per_file)
+        if warning:
+            warnings.append(warning)
         pending.append((article, found, version, chunks))
         if sum(len(cs) for *_, cs in pending) >= batch_target:
             written += flush()
