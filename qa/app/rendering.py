@@ -85,6 +85,9 @@ def status_html(answer: Answer, filters: Filters | None = None) -> str:
     if filters is not None and filters.active:
         extra += " · Filter aktiv"
     notes = "".join(f"<div class='qa-note'>{html.escape(note)}</div>" for note in answer.notes)
+    if answer.understood_as:  # a follow-up, rewritten (qa.conversation)
+        notes = (f"<div class='qa-note qa-understood' id='qa-understood'>Verstanden als: "
+                 f"<strong>{html.escape(answer.understood_as)}</strong></div>") + notes
     if answer.question_time is not None:
         notes += (f"<div class='qa-note qa-time' id='qa-time'>Zeit aus der Frage: "
                   f"<strong>{html.escape(describe_time(answer.question_time))}</strong> – Artikel aus dieser Zeit "

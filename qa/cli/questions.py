@@ -80,6 +80,8 @@ def ask(ctx, question, as_json, sources, ignore_question_time, answerer):
     if answer.citations:
         click.echo("\nQuellen:")
         click.echo(format_sources(answer.citations))
+    if answer.understood_as:
+        click.echo(f"Verstanden als: {answer.understood_as}", err=True)
     for note in answer.notes:
         click.echo(f"Hinweis: {note}", err=True)
     if answer.question_time is not None:
