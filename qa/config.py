@@ -9,6 +9,7 @@ for); `Settings.from_env()` takes `QA_*` variables, then defaults.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
     chunk_size: int = 700  # characters; well under the encoder's 512 tokens
     chunk_overlap: int = 1  # sentences shared by neighbouring chunks
+    max_chunks_per_file: int = 400  # a longer file is indexed up to here, with a warning (qa.ingest.chunking)
     top_k: int = 8  # fused hits handed to the answerer
     candidates: int = 30  # hits fetched from each retriever before fusion
     rrf_k: int = 20  # reciprocal rank fusion: weight / (rrf_k + rank)
@@ -68,6 +70,10 @@ class Settings(BaseSettings):
     ui_user: str = "qa"
     ui_password: str | None = None
     api_key: str | None = None  # bearer token of the API (qa serve, /v1/*); required off loopback
+    public_url: str | None = None  # base of citation links; default http://<host>:<port> (127.0.0.1 for 0.0.0.0)
+    allowed_hosts: str = ""  # comma-separated Host header names accepted besides host, public_url and loopback
+    cors_origins: str = ""  # comma-separated origins allowed to call the API from a browser ("*": any); off
+    max_turn_chars: int = 20000  # an earlier turn of a conversation (API history/messages, batch history)
     llm_parallel: int = 1  # generative answers computed at once (app and API); the rest wait
     llm_waiting: int = 4  # generative answers that may wait for a slot; more are refused (busy)
 
@@ -91,7 +97,7 @@ class Settings(BaseSettings):
     def _check(self) -> "Settings":
         positive = ("embedding_batch_size", "chunk_size", "top_k", "candidates", "rrf_k", "max_question_chars",
                     "chroma_port", "reader_passages", "llm_context", "llm_passages", "llm_max_tokens", "port",
-                    "llm_parallel")
+                    "llm_parallel", "max_chunks_per_file", "max_turn_chars")
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ValueError(f"Einstellung {name} muss größer als 0 sein, nicht {getattr(self, name)!r}.")
@@ -109,6 +115,9 @@ class Settings(BaseSettings):
         if self.reader_dtype not in ("auto", "float32", "bfloat16", "int8"):
             raise ValueError(f"Einstellung reader_dtype: unbekannter Wert {self.reader_dtype!r} "
                              "(auto, float32, bfloat16, int8).")
+        if self.public_url is not None and not re.match(r"^https?://[^/?#\s]+(/[^?#\s]*)?$", self.public_url):
+            raise ValueError(f"Einstellung public_url (QA_PUBLIC_URL) muss eine Adresse wie http://rechner:7860 sein, "
+                             f"nicht {self.public_url!r}.")
         _check_registered("answerer", self.answerer, _answerers())
         _check_registered("reranker", self.reranker, _rerankers())
         _check_registered("store", self.store, _stores())
@@ -117,6 +126,31 @@ class Settings(BaseSettings):
     @property
     def server_mode(self) -> bool:
         return bool(self.chroma_host)
+
+    @property
+    def base_url(self) -> str:
+        """Where citation links point: QA_PUBLIC_URL, else this server's own address (127.0.0.1 when
+        it listens on every interface); never taken from a request's Host header."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+
+    @property
+    def host_names(self) -> frozenset[str]:
+        """Host header names this server answers to (lower case, without port)."""
+        from urllib.parse import urlsplit
+
+        names = {n.strip().lower() for n in self.allowed_hosts.split(",") if n.strip()}
+        names |= {"127.0.0.1", "localhost", "::1"}
+        if self.host not in ("0.0.0.0", "::", ""):
+            names.add(self.host.lower())
+        names.add((urlsplit(self.base_url).hostname or "").lower())
+        return frozenset(names - {""})
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
     def replace(self, **changes: Any) -> "Settings":
         """A validated copy with some fields changed."""
