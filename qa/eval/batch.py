@@ -2,9 +2,12 @@
 (the contract of ../shared/eval/README.md).
 
 Every non-empty input line gets exactly one output record, in input order. A line that cannot
-be asked (not JSON, not an object, a question that is not a text, a history that is not a list
-of turns, a question the pipeline refuses) gets an error record: the German message in
-"answer" and in "error", and the line number in "line"; the other lines get their answers.
+be asked (not JSON, not an object, nested too deep, holding a lone surrogate "\\ud800", a
+question that is not a text, a history that is not a list of turns or has a turn longer than
+`max_turn_chars`, a question the pipeline refuses, a failure while answering it) gets an error
+record: the German message in "answer" and in "error", and the line number in "line"; the
+other lines get their answers. Only a failure of the whole service (QAError: no index, server
+down) stops the run.
 Missing and repeated ids are warnings that name the lines (`id_warnings`). `write_records`
 writes to a temporary file next to the target and renames it over the target only when every
 record is written, so a run that fails leaves the previous output as it was.
@@ -13,14 +16,18 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from qa.app.safe_json import JSONProblem, json_problem, parse_json
 from qa.errors import QAError, QuestionError
 from qa.records import Turn
+
+logger = logging.getLogger(__name__)
 
 _TYPES = {bool: "ein Wahrheitswert", int: "eine Zahl", float: "eine Zahl", str: "ein Text", list: "eine Liste",
           dict: "ein Objekt", type(None): "null"}
@@ -54,7 +61,9 @@ def read_rows(path: Path) -> list[BatchRow]:
 
 def parse_row(line: str, number: int) -> BatchRow:
     try:
-        data = json.loads(line)
+        data = parse_json(line, f"Zeile {number}")
+    except JSONProblem as exc:
+        return BatchRow(number, None, str(exc))
     except json.JSONDecodeError as exc:
         return BatchRow(number, None, f"Zeile {number} ist kein gültiges JSON (Fehler bei Zeichen {exc.colno}).")
     return BatchRow(number, data, row_problem(data, number))
@@ -62,6 +71,9 @@ def parse_row(line: str, number: int) -> BatchRow:
 
 def row_problem(data: Any, number: int) -> str | None:
     """What makes a parsed row unaskable, in German; None when it can be asked."""
+    problem = json_problem(data, f"Zeile {number}")
+    if problem:
+        return problem
     if not isinstance(data, dict):
         return f"Zeile {number} ist kein JSON-Objekt ({{\"id\": …, \"question\": …}}), sondern {_kind(data)}."
     if "question" not in data:
@@ -101,7 +113,7 @@ def id_warnings(rows: Iterable[BatchRow]) -> list[str]:
     """German warnings for rows without an id and for ids used more than once, naming the lines."""
     missing, lines_of = [], {}
     for row in rows:
-        if not isinstance(row.data, dict):
+        if not isinstance(row.data, dict) or json_problem(row.qid) is not None:
             continue
         if row.qid is None or row.qid == "":
             missing.append(row.line)
@@ -125,20 +137,39 @@ def history_of(row: dict) -> tuple[Turn, ...]:
 
 
 def error_record(row: BatchRow, message: str) -> dict:
-    return {"id": row.qid, "answer": message, "short_answer": None, "abstained": True, "citations": [],
+    qid = row.qid if json_problem(row.qid) is None else None  # an id that cannot be written back: null
+    return {"id": qid, "answer": message, "short_answer": None, "abstained": True, "citations": [],
             "retrieved": [], "answerer": "none", "latency_ms": 0.0, "error": message, "line": row.line}
+
+
+def turn_problem(row: BatchRow, max_chars: int) -> str | None:
+    """German, when a turn of the row's history is longer than `max_chars` (settings.max_turn_chars)."""
+    for position, turn in enumerate(history_of(row.data), start=1):
+        if len(turn.content) > max_chars:
+            return (f"Zeile {row.line}: Beitrag {position} in „history“ ist zu lang ({len(turn.content):,} Zeichen; "
+                    f"höchstens {max_chars:,}).").replace(",", ".")
+    return None
 
 
 def answer_rows(pipeline, rows: Iterable[BatchRow]) -> Iterator[dict]:
     """One output record per row, in order: its answer, or an error record."""
+    max_turn = getattr(getattr(pipeline, "settings", None), "max_turn_chars", None)
     for row in rows:
-        if row.problem:
-            yield error_record(row, row.problem)
+        problem = row.problem or (turn_problem(row, max_turn) if max_turn else None)
+        if problem:
+            yield error_record(row, problem)
             continue
         try:
             answer = pipeline.ask(row.data["question"], history_of(row.data))
         except QuestionError as exc:
             yield error_record(row, f"Zeile {row.line}: {exc}")
+            continue
+        except QAError:
+            raise  # the service itself (index, server): no line can be answered
+        except Exception as exc:  # this line only: the others are still answered
+            logger.debug("line %s failed", row.line, exc_info=exc)
+            yield error_record(row, f"Zeile {row.line}: Die Frage konnte nicht beantwortet werden "
+                                    f"(unerwarteter Fehler: {type(exc).__name__}).")
             continue
         yield {"id": row.qid, **answer.to_record()}
 
