@@ -226,11 +226,13 @@ def test_health_needs_no_key(server):
 
 
 # -- the UI on the same port -----------------------------------------------------------------
-def test_gradio_client_still_works_on_the_same_port(server):
+def test_gradio_client_still_works_on_the_same_port_with_the_key(server):
     from gradio_client import Client
 
-    chat, _box, _status, _sources, markdown = Client(f"{server}/", verbose=False).predict(
-        QUESTION, [], "", "", api_name="/frage")
+    with pytest.raises(Exception):  # Gradio's API routes need the key like /v1 (qa.app.guard)
+        Client(f"{server}/", verbose=False).predict(QUESTION, [], "", "", api_name="/frage")
+    client = Client(f"{server}/", verbose=False, headers={"Authorization": f"Bearer {KEY}"})
+    chat, _box, _status, _sources, markdown = client.predict(QUESTION, [], "", "", api_name="/frage")
     assert [m["role"] for m in chat] == ["user", "assistant"]
     assert markdown.startswith(f"**Frage:** {QUESTION}")
 

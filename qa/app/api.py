@@ -3,14 +3,20 @@
     POST /v1/chat/completions  OpenAI's chat completions: the last user message is the question,
                                earlier user/assistant messages the history; `model` picks the
                                answerer (qa-extraktiv, qa-llm); `stream: true` sends SSE chunks and
-                               `data: [DONE]`; citations in the extra field `citations` and as a
-                               German "Quellen:" list at the end of the text (qa.app.openai_format)
+                               `data: [DONE]`; citations in the extra field `citations`, as
+                               `annotations` and as a German "Quellen:" list at the end of the
+                               Markdown-safe text (qa.app.openai_format); `usage` counted with the
+                               encoder's tokenizer (qa.app.usage)
     GET  /v1/models            the models (answerers) this installation offers
+    GET  /v1/models/{id}       one of them (404 for another id)
     POST /v1/ask               one `qa batch` record: {"id"?, "question", "history"?, "answerer"?,
                                "sources"?, "date_from"?, "date_to"?, "question_time"?} -> Answer.to_record()
     GET  /health               {"status": "ok", ...}; 503 when the index cannot be read
 
-With `api_key` set (QA_API_KEY) every /v1 request needs `Authorization: Bearer <key>`. Every
+With `api_key` set (QA_API_KEY) every /v1 request needs `Authorization: Bearer <key>` (the UI's
+own routes: qa.app.guard). A body is parsed by qa.app.safe_json (no lone surrogates, no deep
+nesting); earlier turns are capped (`max_turn_chars`). Citation links use the configured public
+address (`Settings.base_url`), never the request's Host header. Every
 failure is a JSON error in OpenAI's shape with a German message: 400 bad request, 401 key,
 404 unknown model or endpoint, 413 body too large, 429 language model busy (qa.app.gate),
 503 index or server unavailable; an unexpected failure is logged and answered with a 500 that
@@ -18,7 +24,7 @@ carries no traceback. Answers run in worker threads; generative ones pass the sh
 """
 from __future__ import annotations
 
-import json
+import inspect
 import logging
 import secrets
 
@@ -29,8 +35,10 @@ from pydantic import BaseModel, ValidationError
 
 from qa.answer import ANSWERERS, choices
 from qa.app import openai_format as fmt
-from qa.app.api_requests import AskRequest, ChatRequest, german_validation, question_and_history
+from qa.app.api_requests import AskRequest, ChatRequest, check_turns, german_validation, question_and_history
 from qa.app.gate import BusyError, Gate
+from qa.app.safe_json import JSONProblem, parse_json
+from qa.app.usage import TokenCounter
 from qa.config import Settings
 from qa.errors import QAError, QuestionError
 from qa.pipeline import Pipeline, clean_question
@@ -61,7 +69,7 @@ def api_error(exc: BaseException) -> ApiError:
     if isinstance(exc, ApiError):
         return exc
     if isinstance(exc, QuestionError):
-        return ApiError(400, str(exc), code="invalid_request")
+        return ApiError(400, str(exc), code="invalid_request", param=getattr(exc, "param", None))
     if isinstance(exc, BusyError):
         return ApiError(429, str(exc), "rate_limit_error", "model_busy")
     if isinstance(exc, QAError):
@@ -76,6 +84,8 @@ class Api:
         self.pipeline, self.settings, self.gate = pipeline, settings, gate
         self.models = {spec.api_model: name for name, spec in ANSWERERS.items()
                        if spec.api_model and spec.available(settings)}
+        self.tokens = TokenCounter(settings)
+        self.base = settings.base_url  # citation links: configured, never from the request
 
     # -- request checks ----------------------------------------------------------------------
     def check_key(self, request: Request) -> None:
@@ -95,7 +105,9 @@ class Api:
             raise ApiError(413, f"Die Anfrage ist zu groß (höchstens {MAX_BODY_BYTES // 1000:,} kB).".replace(",", "."),
                            code="request_too_large")
         try:
-            return model.model_validate(json.loads(raw))
+            return model.model_validate(parse_json(raw))
+        except JSONProblem as exc:
+            raise ApiError(400, str(exc), code="invalid_json") from None
         except (ValueError, UnicodeDecodeError) as exc:
             if isinstance(exc, ValidationError):
                 message, field = german_validation(exc.errors())
@@ -121,37 +133,52 @@ class Api:
             if unknown:
                 raise ApiError(400, f"Diese Artikel gibt es im Korpus nicht: {', '.join(unknown)}.", param="sources")
 
-    def answer(self, question: str, history, filters: Filters | None, name: str) -> Answer:
+    def answer(self, question: str, history, filters: Filters | None, name: str,
+               max_tokens: int | None = None) -> Answer:
         self.check_sources(filters)
         with self.gate.for_answerer(name):
-            return self.pipeline.ask(question, history, filters, name)
+            return self.pipeline.ask(question, history, filters, name, **_limit(self.pipeline.ask, max_tokens))
+
+    def usage_for(self, body: ChatRequest, stream: bool = False):
+        """content -> OpenAI's usage, counted with the encoder's tokenizer (None where not sent)."""
+        if stream and not body.include_usage:
+            return None
+        prompt = [m.text for m in body.messages]
+        return lambda content: self.tokens.usage(prompt, content)
 
     # -- endpoints ---------------------------------------------------------------------------
     async def chat(self, request: Request):
         body: ChatRequest = await self.body(request, ChatRequest)
+        body.check()
         name = self.answerer_for(body.model)
-        question, history = question_and_history(body.messages)
+        question, history = question_and_history(body.messages, self.settings.max_turn_chars)
         question = clean_question(question, self.settings.max_question_chars)
         filters = body.filters()
-        model, base = body.model or self.model_of(name), str(request.base_url)
+        model = body.model or self.model_of(name)
         if not body.stream:
-            answer = await run_in_threadpool(self.answer, question, history, filters, name)
-            return fmt.completion(answer, model, base)
-        return await self.stream(question, history, filters, name, model, base)
+            answer = await run_in_threadpool(self.answer, question, history, filters, name, body.token_limit)
+            return await run_in_threadpool(fmt.completion, answer, model, self.base, self.usage_for(body))
+        return await self.stream(question, history, filters, name, model, body)
 
-    async def stream(self, question, history, filters, name, model, base) -> StreamingResponse:
+    async def stream(self, question, history, filters, name, model, body: ChatRequest) -> StreamingResponse:
         """Start answering before the response starts, so that early failures get a status code."""
         await run_in_threadpool(self.check_sources, filters)
         slot = self.gate.for_answerer(name)
         await run_in_threadpool(slot.__enter__)
-        events = self.pipeline.stream(question, history, filters, name)
+        try:
+            events = self.pipeline.stream(question, history, filters, name,
+                                          **_limit(self.pipeline.stream, body.token_limit))
+        except BaseException:
+            slot.__exit__(None, None, None)
+            raise
         finish = _Finish(events, slot)
         try:
             first = await run_in_threadpool(next, events, _END)
         except BaseException:
             finish()
             raise
-        return _EventStream(self.sse(events, first, finish, fmt.ChunkWriter(model), base), finish)
+        writer = fmt.ChunkWriter(model, self.usage_for(body, stream=True))
+        return _EventStream(self.sse(events, first, finish, writer, self.base), finish)
 
     async def sse(self, events, event, finish, writer: fmt.ChunkWriter, base: str):
         streamed = ""
@@ -163,7 +190,7 @@ class Api:
                 streamed += event
                 yield writer.text(event)
                 event = await run_in_threadpool(next, events, _END)
-            yield writer.finish(event, streamed, base)
+            yield await run_in_threadpool(writer.finish, event, streamed, base)
             yield writer.done()
         except Exception as exc:  # after the first byte only an error chunk can report it
             yield writer.error(api_error(exc).body)
@@ -176,6 +203,7 @@ class Api:
         name = self.answerer_name(body.answerer)
         question = clean_question(body.question, self.settings.max_question_chars)
         history = [Turn(t.role, t.content) for t in body.history]
+        check_turns(history, self.settings.max_turn_chars, "history")
         answer = await run_in_threadpool(self.answer, question, history, body.filters(), name)
         return answer.to_record(body.id)
 
@@ -193,6 +221,14 @@ class Api:
         self.check_key(request)
         return fmt.model_list(list(self.models))
 
+    async def get_model(self, request: Request):
+        self.check_key(request)
+        model = request.path_params["model"]
+        if model not in self.models:
+            raise ApiError(404, f"Das Modell „{model}“ gibt es hier nicht. Verfügbar: {', '.join(self.models)}.",
+                           code="model_not_found", param="model")
+        return fmt.model_object(model)
+
     def health(self):
         try:
             articles = len(self.pipeline.articles())
@@ -207,6 +243,16 @@ class Api:
                            code="method_not_allowed")
         raise ApiError(404, f"Den Endpunkt {request.url.path} gibt es nicht. Vorhanden: "
                             f"{', '.join(_ENDPOINTS)}, /health.", code="not_found")
+
+
+def _limit(method, max_tokens: int | None) -> dict:
+    """The client's max_tokens for the language model, where the pipeline's method takes one (the
+    extractive answerer has nothing to limit: its answer is a quoted sentence)."""
+    try:
+        takes = "max_tokens" in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        takes = False
+    return {"max_tokens": max_tokens} if takes and max_tokens is not None else {}
 
 
 class _Finish:
@@ -263,6 +309,7 @@ def install_api(app: FastAPI, pipeline: Pipeline, settings: Settings, gate: Gate
     router.add_api_route("/v1/chat/completions", guarded(api.chat), methods=["POST"])
     router.add_api_route("/v1/ask", guarded(api.ask), methods=["POST"])
     router.add_api_route("/v1/models", guarded(models), methods=["GET"])
+    router.add_api_route("/v1/models/{model:path}", guarded(api.get_model), methods=["GET"])
     router.add_api_route("/health", api.health, methods=["GET"])
     router.add_api_route("/v1/{rest:path}", guarded(api.unknown),
                          methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])

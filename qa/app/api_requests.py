@@ -1,17 +1,20 @@
 """Request bodies of the API and their checks, with German messages naming the field at fault.
 
-`ChatRequest` follows OpenAI's chat completions (unknown fields such as temperature or
-max_tokens are accepted and ignored); `AskRequest` is one row of the `qa batch` contract plus
-filters and the answerer. `question_and_history` turns OpenAI messages into our question and
-history; `german_validation` turns pydantic's errors into one German sentence.
+`ChatRequest` follows OpenAI's chat completions: sampling fields (temperature, top_p, seed,
+stop, penalties, user …) are accepted and ignored; what we cannot honour is refused in German
+(`ChatRequest.check`: n > 1, tools or a forced tool choice, a response_format other than text,
+logprobs). `AskRequest` is one row of the `qa batch` contract plus filters and the answerer.
+`question_and_history` turns OpenAI messages into our question and history, each earlier turn
+at most `max_turn_chars` long; `german_validation` turns pydantic's errors into one German
+sentence.
 
-Not handled: images and other non-text content parts (ignored), tool calls, n > 1.
+Not handled: images and other non-text content parts (ignored).
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from qa.app.forms import check_date
 from qa.errors import QuestionError
@@ -53,11 +56,60 @@ class FilterFields(BaseModel):
         return filters if filters.active or not self.question_time else None
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    include_usage: bool = False
+
+
 class ChatRequest(FilterFields):
     model_config = ConfigDict(extra="ignore")
     model: str | None = None
     messages: list[Message]
     stream: bool = False
+    stream_options: StreamOptions | None = None
+    n: int | None = None
+    tools: list[Any] | None = None
+    tool_choice: str | dict | None = None
+    functions: list[Any] | None = None
+    response_format: dict | None = None
+    logprobs: bool | None = None
+    top_logprobs: int | None = None
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_completion_tokens: int | None = Field(default=None, ge=1)
+
+    @property
+    def include_usage(self) -> bool:
+        return bool(self.stream_options and self.stream_options.include_usage)
+
+    @property
+    def token_limit(self) -> int | None:
+        """The client's limit on the answer's length (max_completion_tokens, else max_tokens)."""
+        return self.max_completion_tokens or self.max_tokens
+
+    def check(self) -> None:
+        """What we cannot do, refused in German (QuestionError with the field at fault in `param`)."""
+        if self.n is not None and self.n != 1:
+            raise _refused("n", f"„n“ = {self.n}: dieser Dienst gibt genau eine Antwort je Anfrage (n = 1).")
+        if self.tools or self.functions:
+            raise _refused("tools", "Werkzeuge („tools“, „functions“) werden nicht unterstützt: die Antworten "
+                                    "stammen nur aus den Artikeln.")
+        forced = self.tool_choice if isinstance(self.tool_choice, dict) else None
+        if forced is not None or self.tool_choice not in (None, "none", "auto"):
+            raise _refused("tool_choice", "„tool_choice“ kann hier nur „none“ oder „auto“ sein: es gibt keine "
+                                          "Werkzeuge.")
+        kind = (self.response_format or {}).get("type", "text")
+        if kind != "text":
+            raise _refused("response_format", f"„response_format“ „{kind}“ wird nicht unterstützt; die Antwort ist "
+                                              "immer Text (Markdown) mit Quellenangaben.")
+        if self.logprobs or self.top_logprobs:
+            raise _refused("logprobs", "„logprobs“ gibt es hier nicht: die Antworten zitieren die Artikel, "
+                                       "Token-Wahrscheinlichkeiten fallen dabei nicht an.")
+
+
+def _refused(field: str, message: str) -> QuestionError:
+    error = QuestionError(message)
+    error.param = field
+    return error
 
 
 class HistoryTurn(BaseModel):
@@ -74,8 +126,9 @@ class AskRequest(FilterFields):
     answerer: str | None = None
 
 
-def question_and_history(messages: list[Message]) -> tuple[str, list[Turn]]:
-    """The last user message is the question; user and assistant messages before it the history."""
+def question_and_history(messages: list[Message], max_turn_chars: int | None = None) -> tuple[str, list[Turn]]:
+    """The last user message is the question; user and assistant messages before it the history
+    (each at most `max_turn_chars` long, else a German QuestionError)."""
     if not messages:
         raise QuestionError("Die Liste „messages“ ist leer. Bitte mindestens eine Nachricht mit der Rolle "
                             "„user“ senden, die die Frage enthält.")
@@ -84,7 +137,19 @@ def question_and_history(messages: list[Message]) -> tuple[str, list[Turn]]:
         raise QuestionError("In „messages“ steht keine Nachricht mit der Rolle „user“; die letzte davon ist "
                             "die Frage.")
     history = [Turn(m.role, m.text) for m in messages[:last] if m.role in ("user", "assistant") and m.text.strip()]
+    check_turns(history, max_turn_chars, "messages")
     return messages[last].text, history
+
+
+def check_turns(turns, max_chars: int | None, field: str) -> None:
+    """Earlier turns of a conversation are capped: one of 0.9 MB is no conversation."""
+    if max_chars is None:
+        return
+    for position, turn in enumerate(turns, start=1):
+        if len(turn.content) > max_chars:
+            raise _refused(field, f"Ein früherer Beitrag in „{field}“ ist zu lang ({len(turn.content):,} Zeichen; "
+                                  f"höchstens {max_chars:,} je Beitrag). Bitte das Gespräch kürzen oder ein neues "
+                                  "beginnen.".replace(",", "."))
 
 
 _TYPES = {
@@ -92,6 +157,8 @@ _TYPES = {
     "bool_parsing": "muss true oder false sein", "missing": "fehlt", "extra_forbidden": "gibt es nicht",
     "model_type": "muss ein Objekt sein", "model_attributes_type": "muss ein Objekt sein",
     "dict_type": "muss ein Objekt sein", "literal_error": "hat einen ungültigen Wert",
+    "int_type": "muss eine ganze Zahl sein", "int_parsing": "muss eine ganze Zahl sein",
+    "int_from_float": "muss eine ganze Zahl sein", "greater_than_equal": "muss mindestens 1 sein",
 }
 
 

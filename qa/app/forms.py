@@ -18,6 +18,7 @@ from qa.store import FileRecord
 
 STALE = ("Der Artikel wurde seit dem Einlesen geändert; die zitierte Stelle ist darin nicht mehr zu finden. "
          "Bitte den Index aktualisieren (`qa ingest`) und die Frage erneut stellen.")
+CHANGED = "Der Artikel wurde seit dem Zitat geändert; die zitierte Stelle steht nicht mehr an dieser Position."
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LINK = re.compile(r"^(zitat|treffer)-(\d+)-(\d+)$|^artikel-(.+)$")
 
@@ -137,8 +138,13 @@ def resolve_link(pipeline: Pipeline, past: Sequence[Exchange], link: str) -> tup
 def linked_passage(pipeline: Pipeline, params) -> str | None:
     """Inspector HTML for a link into the app (the API's citation links), or None without one.
 
-    `?artikel=<file name>&von=<start>&bis=<end>` shows the article with source_text[start:end]
-    highlighted; like every other link it opens corpus files only, through `Pipeline.article`."""
+    `?artikel=<file name>&von=<start>&bis=<end>&pruef=<checksum>` shows the article with
+    source_text[start:end] highlighted; where the link carries the quote's checksum
+    (qa.app.openai_format.quote_checksum) and the text there no longer matches it, the article
+    is shown unmarked with CHANGED. Like every other link it opens corpus files only, through
+    `Pipeline.article`."""
+    from qa.app.openai_format import quote_checksum
+
     source = params.get("artikel")
     if not source:
         return None
@@ -147,7 +153,11 @@ def linked_passage(pipeline: Pipeline, params) -> str | None:
         start, end = int(params.get("von", "")), int(params.get("bis", ""))
     except ValueError:
         return article_html(article)
-    if not 0 <= start < end <= len(article.source_text):
+    checksum = (params.get("pruef") or "").strip().lower()
+    inside = 0 <= start < end <= len(article.source_text)
+    if checksum and (not inside or quote_checksum(article.source_text[start:end]) != checksum):
+        return article_html(article, caption=CHANGED)
+    if not inside:
         return article_html(article, caption="Die verlinkte Stelle liegt nicht im Artikel; er wurde vielleicht "
                                              "seit dem Einlesen geändert.")
     return article_html(article, start, end, f"Zitierte Stelle (Zeichen {start}–{end})")

@@ -5,6 +5,8 @@ The API's routes are added to a FastAPI app first, then the Gradio UI is mounted
 an OSError for the caller, not an exit. No share link, analytics off. Off loopback both a
 password for the UI (`QA_UI_PASSWORD`) and a key for the API (`QA_API_KEY`) are required.
 UI and API share one Pipeline and one Gate (qa.app.gate) for slow generative answers.
+Every request first passes qa.app.guard (Host header, Gradio's API routes need the key, routes
+the app does not need closed); CORS for the API only where QA_CORS_ORIGINS names origins.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from fastapi import FastAPI  # noqa: E402
 
 from qa.app.api import install_api  # noqa: E402
 from qa.app.gate import Gate  # noqa: E402
+from qa.app.guard import Guard  # noqa: E402
 from qa.app.ui import STATIC, build_app  # noqa: E402
 from qa.config import Settings  # noqa: E402
 from qa.errors import SettingsError  # noqa: E402
@@ -78,9 +81,17 @@ def build_server(settings: Settings, pipeline: Pipeline) -> FastAPI:
     install_api(server, pipeline, settings, gate)
     blocks = build_app(pipeline, settings, gate=gate)
     server.state.ui = blocks  # closed first on shutdown: ends the UI's open event streams
-    return gr.mount_gradio_app(server, blocks, path="/", auth=auth_of(settings), auth_message=AUTH_MESSAGE,
-                               theme=THEME, css=CSS, footer_links=[], show_error=False, ssr_mode=False,
-                               mcp_server=False, server_name=settings.host, server_port=settings.port)
+    server = gr.mount_gradio_app(server, blocks, path="/", auth=auth_of(settings), auth_message=AUTH_MESSAGE,
+                                 theme=THEME, css=CSS, footer_links=[], show_error=False, ssr_mode=False,
+                                 mcp_server=False, server_name=settings.host, server_port=settings.port)
+    server.add_middleware(Guard, settings=settings)
+    origins = settings.cors_origin_list
+    if origins:  # outermost: preflights and refusals carry the CORS headers too
+        from fastapi.middleware.cors import CORSMiddleware
+
+        server.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "OPTIONS"],
+                              allow_headers=["Authorization", "Content-Type"], allow_credentials=False, max_age=600)
+    return server
 
 
 class Server:
