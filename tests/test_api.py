@@ -220,6 +220,12 @@ def test_openai_client_with_a_wrong_key(server):
         wrong.models.list()
 
 
+def test_cors_is_off_by_default(server):
+    preflight = httpx.options(f"{server}/v1/chat/completions", headers={
+        "Origin": "http://chat.example", "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in preflight.headers
+
+
 def test_health_needs_no_key(server):
     health = httpx.get(f"{server}/health").json()
     assert health["status"] == "ok" and health["articles"] == 5

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.slow
 KEY = "schluessel-fuer-tests"
 PASSWORD = "passwort-fuer-tests"
 PUBLIC = "http://fragen.example:8080"
+CHAT_ORIGIN = "http://chat.example:3000"  # a web chat front end allowed by QA_CORS_ORIGINS
 AUTH = {"Authorization": f"Bearer {KEY}"}
 QUESTION = "Wer ist der neue EU-Außenbeauftragte?"
 HOSTILE_SOURCE = "010_quakenbrueck.txt"
@@ -52,8 +53,8 @@ def server(tmp_path_factory):
     (corpus / HOSTILE_SOURCE).write_text(HOSTILE, encoding="utf-8")
     port = free_port()
     env = dict(os.environ, QA_PORT=str(port), QA_API_KEY=KEY, QA_UI_PASSWORD=PASSWORD, QA_PUBLIC_URL=PUBLIC,
-               QA_CORPUS_DIR=str(corpus), QA_VECTORSTORE_DIR=str(tmp / "vectorstore"), PYTHONUNBUFFERED="1")
-    for name in ("QA_HOST", "QA_ANSWERER", "QA_ALLOWED_HOSTS", "QA_CORS_ORIGINS"):
+               QA_CORS_ORIGINS=CHAT_ORIGIN, QA_CORPUS_DIR=str(corpus), QA_VECTORSTORE_DIR=str(tmp / "vectorstore"), PYTHONUNBUFFERED="1")
+    for name in ("QA_HOST", "QA_ANSWERER", "QA_ALLOWED_HOSTS"):
         env.pop(name, None)
     log = open(tmp / "serve.log", "w")
     process = subprocess.Popen([str(Path(sys.executable).parent / "qa"), "serve"], cwd=REPO, env=env,
@@ -241,6 +242,21 @@ def test_the_host_header_is_checked(server):
     sneaky = httpx.post(f"{server}/v1/chat/completions", json=chat(QUESTION), timeout=300,
                         headers={**AUTH, "Host": "evil.example"})
     assert_openai_error(sneaky, 400, "Unbekannter Host")
+
+
+def test_cors_only_for_the_configured_origin(server):
+    preflight = {"Origin": CHAT_ORIGIN, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization, content-type"}
+    allowed = httpx.options(f"{server}/v1/chat/completions", headers=preflight)
+    assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == CHAT_ORIGIN
+    assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
+    other = httpx.options(f"{server}/v1/chat/completions", headers={**preflight, "Origin": "http://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+    answered = post(server, "/v1/chat/completions", chat(QUESTION))
+    direct = httpx.post(f"{server}/v1/chat/completions", json=chat(QUESTION), timeout=300,
+                        headers={**AUTH, "Origin": CHAT_ORIGIN})
+    assert answered.status_code == direct.status_code == 200
+    assert direct.headers["access-control-allow-origin"] == CHAT_ORIGIN
 
 
 # -- Gradio's own API needs the key; the browser UI works with the password ---------------------
