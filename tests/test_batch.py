@@ -143,7 +143,8 @@ def test_fuzzed_batch_lines_always_get_one_record(tmp_path_factory):
     pipeline = Pipeline(Settings(corpus_dir=corpus, vectorstore_dir=tmp / "vectorstore"), embedder=FakeEmbedder())
     pipeline.ingest(progress=False)
     text = st.one_of(st.text(max_size=30), st.text(st.characters(codec=None, exclude_categories=()), max_size=10),
-                     st.sampled_from(["Wer ist der neue EU-Außenbeauftragte?", "", "x" * 2100, "?"]))
+                     st.sampled_from(["Wer ist der neue EU-Außenbeauftragte?", "", "x" * 2100, "?",
+                                      "Wer ist \ud800 Borrell?", "Wort " * 5000]))
     scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), text)
     junk = st.recursive(scalar, lambda inner: st.one_of(st.lists(inner, max_size=3),
                                                         st.dictionaries(text, inner, max_size=3)), max_leaves=8)

@@ -188,7 +188,9 @@ class Api:
                 if event is _END:
                     raise RuntimeError("Pipeline.stream ended without an Answer")
                 streamed += event
-                yield writer.text(event)
+                escaped = writer.text(event)  # "" while a word is still incomplete
+                if escaped:
+                    yield escaped
                 event = await run_in_threadpool(next, events, _END)
             yield await run_in_threadpool(writer.finish, event, streamed, base)
             yield writer.done()
