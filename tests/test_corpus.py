@@ -156,3 +156,12 @@ def test_a_given_title_is_not_derived(tmp_path):
     assert article.title == "Treffen in Brüssel" and not article.title_derived
     (tmp_path / "b.md").write_text("---\ntitel: Aus dem Vorspann\n---\nDie Minister trafen sich.\n", encoding="utf-8")
     assert read_article(tmp_path / "b.md", tmp_path).title == "Aus dem Vorspann"
+
+
+def test_a_date_line_naming_a_day_that_does_not_exist_is_no_date():
+    from qa.ingest.corpus import parse_date_line
+
+    assert parse_date_line("31.02.2020") is None
+    assert parse_date_line("31. Februar 2020") is None
+    assert parse_date_line("29.02.2020") == "2020-02-29"
+    assert parse_date_line("14. Februar 2020") == "2020-02-14"

@@ -242,12 +242,14 @@ def _byline_date(line: str) -> str | None:
 
 def parse_date_line(line: str) -> str | None:
     """ISO date of a line that is only a date: "14. Februar 2020", "04.06.2020 - Artikel"."""
+    from qa.dates import plausible
+
     m = _DATE_LONG.match(line)
-    if m:
-        return f"{int(m.group(3)):04d}-{months()[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
+    if m:  # a day that does not exist ("31. Februar 2020") is no date
+        return plausible(int(m.group(3)), months()[m.group(2).lower()], int(m.group(1)))
     m = _DATE_NUMERIC.match(line)
-    if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(1)) <= 31:
-        return f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    if m:
+        return plausible(int(m.group(3)), int(m.group(2)), int(m.group(1)))
     return None
 
 
