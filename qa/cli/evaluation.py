@@ -60,6 +60,20 @@ def evaluate(ctx, gold, squad_file, baseline, limit, out_dir, outfile, as_json, 
         score.main(["score.py", str(subset), str(target)] + (["--json"] if as_json else []))
     if timed:
         _time_figures(pipeline, rows, target, as_json)
+    if any(r.get("type") for r in rows) and not as_json:  # question types: the figures by type
+        _type_figures(rows, target)
+
+
+def _type_figures(rows: list[dict], answers_file: Path) -> None:
+    """qa.eval.breakdown's figures (solved by type, abstentions both ways, headline share)."""
+    from qa.eval.batch import read_jsonl
+    from qa.eval.breakdown import breakdown
+    from qa.eval.score import score
+
+    answers = {a["id"]: a for a in read_jsonl(answers_file)}
+    verdicts = {q["id"]: q for q in score({r["id"]: r for r in rows}, answers)["per_question"]}
+    for key, value in breakdown(rows, answers, verdicts).items():
+        click.echo(f"{key}: {value}")
 
 
 def _time_figures(pipeline, rows: list[dict], answers_file: Path, as_json: bool) -> None:
