@@ -3,6 +3,7 @@
 
     python data/newsqa_de/build.py tasks      # blind/tasks_<raw>.jsonl: passages and questions, no answers
     python data/newsqa_de/build.py build      # agreement, splits, SQuAD 2.0 files, figures
+    python data/newsqa_de/build.py corpus SPLIT DIR   # a split's passages as DIR/<pid>.txt (for qa eval)
 
 Steps of `build` (standard library only):
 1. Every question of raw/*.jsonl was answered a second time, blind (blind/answers_<raw>.jsonl:
@@ -177,5 +178,22 @@ def build() -> None:
     print(json.dumps(figures, ensure_ascii=False, indent=1))
 
 
+def corpus(split: str, target: str) -> None:
+    """The passages of a split as files <pid>.txt (title line, blank line, text), the corpus its
+    gold-format file (newsqa_de.<split>.jsonl, `sources`) refers to."""
+    data = json.loads((HERE / f"newsqa_de.{split}.json").read_text(encoding="utf-8"))["data"]
+    raw = {p["pid"]: p for p in load_raw()}
+    out = Path(target)
+    out.mkdir(parents=True, exist_ok=True)
+    for article in data:
+        p = raw[article["title"]]
+        (out / f"{p['pid']}.txt").write_text(f"{p['title']}\n\n{p['text']}\n", encoding="utf-8")
+    print(f"{len(data)} Passagen nach {out}")
+
+
 if __name__ == "__main__":
-    {"tasks": tasks, "build": build}[sys.argv[1] if len(sys.argv) > 1 else "build"]()
+    command = sys.argv[1] if len(sys.argv) > 1 else "build"
+    if command == "corpus":
+        corpus(sys.argv[2], sys.argv[3])
+    else:
+        {"tasks": tasks, "build": build}[command]()
