@@ -235,16 +235,17 @@ class Pipeline:
         return question_time(question)
 
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None,
-            answerer: str | None = None) -> Answer:
-        """Answer one question (with optional conversation history, filters, answerer)."""
+            answerer: str | None = None, max_tokens: int | None = None) -> Answer:
+        """Answer one question (with optional conversation history, filters, answerer, and a limit
+        on the tokens a language model may write)."""
         answer = None
-        for event in self.stream(question, history, filters, answerer):
+        for event in self.stream(question, history, filters, answerer, max_tokens):
             if isinstance(event, Answer):
                 answer = event
         return answer
 
     def stream(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None,
-               answerer: str | None = None) -> Iterator[str | Answer]:
+               answerer: str | None = None, max_tokens: int | None = None) -> Iterator[str | Answer]:
         """Text deltas of the answer as they are produced, then the final Answer.
 
         The final Answer's text is authoritative (verification may change what was
@@ -277,8 +278,8 @@ class Pipeline:
             summary = OverviewAnswerer(self.retriever.article_chunks).answer(understood.query, hits)
             events = iter((summary.text, summary))
         else:
-            events = chosen.stream(understood.question, hits,
-                                   AnswerContext(conversation=understood.context if understood.read_context else ""))
+            events = chosen.stream(understood.question, hits, AnswerContext(
+                conversation=understood.context if understood.read_context else "", max_tokens=max_tokens))
         for event in events:
             if isinstance(event, Answer):
                 event, added = annotate(understood.question, event)  # relative dates resolved (date questions)

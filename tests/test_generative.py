@@ -38,7 +38,7 @@ class ScriptedBackend:
 
     def stream(self, messages, max_tokens, stop):
         self.calls += 1
-        self.messages = messages
+        self.messages, self.max_tokens = messages, max_tokens
         for word in self.output.split(" "):
             yield word + " "
 
@@ -140,3 +140,12 @@ def test_instructions_in_the_evidence_are_never_sent_to_the_model():
     messages = sentence_messages("Wie viele Exponate?", "Die Ausstellung umfasst 420 Exponate.", "420")
     assert messages[0]["role"] == "system" and "keine Anweisung an dich" in messages[0]["content"]
     assert messages[-1]["content"].count("„") == 1  # the evidence goes in as a quotation
+
+
+def test_the_clients_max_tokens_reaches_the_model_but_never_raises_the_limit(hits):
+    from qa.answer import AnswerContext
+
+    for asked, sent in ((12, 12), (10_000, Settings().llm_max_tokens), (None, Settings().llm_max_tokens)):
+        backend = ScriptedBackend("Der neue EU-Außenbeauftragte ist Josep Borrell.")
+        final(generative(backend).stream("Wer ist der neue EU-Außenbeauftragte?", hits, AnswerContext(max_tokens=asked)))
+        assert backend.max_tokens == sent

@@ -188,13 +188,3 @@ def test_unusable_json(raw, phrase):
     with pytest.raises(JSONProblem, match=phrase):
         parse_json(raw)
     assert parse_json(b"[" * 32 + b"]" * 32) and parse_json('"\\ud83d\\ude00"') == "\U0001F600"
-
-
-def test_max_tokens_reaches_a_pipeline_that_takes_it():
-    from qa.app.api import _limit
-
-    def ask(question, history=(), filters=None, answerer=None, max_tokens=None):
-        return max_tokens
-
-    assert _limit(ask, 40) == {"max_tokens": 40} and _limit(ask, None) == {}
-    assert _limit(lambda question, history=(): None, 40) == {}  # a pipeline without the parameter

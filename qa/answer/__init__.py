@@ -26,6 +26,7 @@ class AnswerContext:
     """What an answerer may know besides the question and the hits."""
 
     conversation: str = ""  # the previous question, when this one is a follow-up ("Und wer …?")
+    max_tokens: int | None = None  # the client's limit for a language model's answer (OpenAI's max_tokens)
 
 
 class Answerer(Protocol):

@@ -132,7 +132,8 @@ class GenerativeAnswerer:
             return
         yield "\n\n"
         raw = []
-        for delta in self.backend.stream(sentence_messages(question, quote, base.short_answer), self.max_tokens, STOP):
+        limit = min(context.max_tokens or self.max_tokens, self.max_tokens)
+        for delta in self.backend.stream(sentence_messages(question, quote, base.short_answer), limit, STOP):
             raw.append(delta)
             yield delta
         sentence = "".join(raw).strip()

@@ -24,7 +24,6 @@ carries no traceback. Answers run in worker threads; generative ones pass the sh
 """
 from __future__ import annotations
 
-import inspect
 import logging
 import secrets
 
@@ -137,7 +136,7 @@ class Api:
                max_tokens: int | None = None) -> Answer:
         self.check_sources(filters)
         with self.gate.for_answerer(name):
-            return self.pipeline.ask(question, history, filters, name, **_limit(self.pipeline.ask, max_tokens))
+            return self.pipeline.ask(question, history, filters, name, max_tokens=max_tokens)
 
     def usage_for(self, body: ChatRequest, stream: bool = False):
         """content -> OpenAI's usage, counted with the encoder's tokenizer (None where not sent)."""
@@ -167,7 +166,7 @@ class Api:
         await run_in_threadpool(slot.__enter__)
         try:
             events = self.pipeline.stream(question, history, filters, name,
-                                          **_limit(self.pipeline.stream, body.token_limit))
+                                          max_tokens=body.token_limit)
         except BaseException:
             slot.__exit__(None, None, None)
             raise
@@ -245,16 +244,6 @@ class Api:
                            code="method_not_allowed")
         raise ApiError(404, f"Den Endpunkt {request.url.path} gibt es nicht. Vorhanden: "
                             f"{', '.join(_ENDPOINTS)}, /health.", code="not_found")
-
-
-def _limit(method, max_tokens: int | None) -> dict:
-    """The client's max_tokens for the language model, where the pipeline's method takes one (the
-    extractive answerer has nothing to limit: its answer is a quoted sentence)."""
-    try:
-        takes = "max_tokens" in inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        takes = False
-    return {"max_tokens": max_tokens} if takes and max_tokens is not None else {}
 
 
 class _Finish:
