@@ -125,6 +125,56 @@ def test_history_and_system_messages_are_accepted(client):
     assert completion.choices[0].message.content
 
 
+def test_a_follow_up_is_understood_from_the_conversation(client):
+    """Two turns with the openai client: "er" is the man the first answer named."""
+    first = [{"role": "user", "content": "Wer ist der neue EU-Außenbeauftragte?"}]
+    answer = client.chat.completions.create(model="qa-extraktiv", messages=first).choices[0].message.content
+    follow = first + [{"role": "assistant", "content": answer},
+                      {"role": "user", "content": "Mit wem diskutiert er am Abend?"}]
+    completion = client.chat.completions.create(model="qa-extraktiv", messages=follow)
+    qa = completion.model_extra["qa"]
+    assert qa["understood_as"] == "Mit wem diskutiert Josep Borrell am Abend?"
+    assert not qa["abstained"] and "002_02adc48ef0db0a26.txt" in {c["source"] for c in completion.model_extra["citations"]}
+
+
+def test_an_overview_question_gets_dated_cited_sentences(client):
+    completion = client.chat.completions.create(
+        model="qa-extraktiv", messages=[{"role": "user", "content": "Was passierte im Februar 2020 im Irak?"}])
+    text, qa = completion.choices[0].message.content, completion.model_extra["qa"]
+    assert qa["kind"] == "overview" and not qa["abstained"]
+    assert text.startswith("2 Artikel berichten vom Februar 2020 bis zum 14.02.2020")
+    assert "[1]" in text and "[2]" in text
+    assert_citations_match_corpus(completion.model_extra["citations"])
+
+
+OPEN_WEBUI_TITLE = """### Task:
+Generate a concise, 3-5 word title with an emoji summarizing the chat history.
+### Guidelines:
+- The title should clearly represent the main theme or subject of the conversation.
+- Write the title in the chat's primary language; default to English if multilingual.
+### Output:
+JSON format: { "title": "your concise title here" }
+### Chat History:
+<chat_history>
+USER: Seit wann läuft der aktuelle Irak-Einsatz der NATO?
+ASSISTANT: Seit Oktober 2018 [1].
+</chat_history>"""
+
+
+def test_open_webuis_title_request_gets_a_title(client):
+    completion = client.chat.completions.create(model="qa-extraktiv",
+                                                messages=[{"role": "user", "content": OPEN_WEBUI_TITLE}])
+    assert json.loads(completion.choices[0].message.content) == {"title": "Der aktuelle Irak-Einsatz der NATO"}
+    assert completion.model_extra["qa"]["kind"] == "assistant" and completion.model_extra["citations"] == []
+
+
+def test_a_greeting_gets_a_self_description(client):
+    completion = client.chat.completions.create(model="qa-extraktiv",
+                                                messages=[{"role": "user", "content": "Hallo, wer bist du?"}])
+    text = completion.choices[0].message.content
+    assert "5 Nachrichtenartikeln" in text and not completion.model_extra["qa"]["abstained"]
+
+
 def test_ask_returns_the_batch_record_with_filters(server):
     only = "002_02adc48ef0db0a26.txt"
     response = httpx.post(f"{server}/v1/ask", timeout=120, headers={"Authorization": f"Bearer {KEY}"},

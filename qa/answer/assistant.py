@@ -94,12 +94,10 @@ def chat_of(prompt: str) -> list[tuple[str, str]]:
     m = re.search(r"<chat_history>(.*?)</chat_history>", prompt, re.DOTALL | re.IGNORECASE)
     body = m.group(1) if m else prompt
     turns: list[tuple[str, str]] = []
-    for line in body.splitlines():
-        head = re.match(r"\s*(USER|ASSISTANT|User|Assistant)\s*:\s*(.*)", line)
-        if head:
-            turns.append((head.group(1).lower(), head.group(2)))
-        elif turns and line.strip():
-            turns[-1] = (turns[-1][0], f"{turns[-1][1]} {line.strip()}")
+    # "USER: …" / "ASSISTANT: …" – also when a client or proxy joined the lines
+    for part in re.finditer(r"\b(USER|ASSISTANT|User|Assistant)\s*:\s*(.*?)(?=\b(?:USER|ASSISTANT|User|Assistant)\s*:|$)",
+                            body, re.DOTALL):
+        turns.append((part.group(1).lower(), " ".join(part.group(2).split())))
     return turns
 
 

@@ -164,7 +164,8 @@ def answer_extras(answer: Answer, base_url: str) -> dict:
         "citations": [citation_data(c, base_url) for c in answer.citations],
         "qa": {"answerer": answer.answerer, "abstained": answer.abstained, "short_answer": answer.short_answer,
                "latency_ms": round(answer.latency_ms, 1),
-               "question_time": answer.question_time.to_dict() if answer.question_time else None},
+               "question_time": answer.question_time.to_dict() if answer.question_time else None,
+               "understood_as": answer.understood_as, "kind": answer.kind},
     }
 
 
