@@ -256,3 +256,17 @@ def test_ask_names_the_time_taken_from_the_question(index_env):
     assert removed.returncode == 0 and "Zeit aus der Frage" not in removed.stderr
     record = json.loads(run(["ask", "--json", "--ignore-question-time", question], index_env).stdout)
     assert "question_time" not in record
+
+
+def test_batch_rewrites_a_follow_up_from_its_history(index_env, tmp_path):
+    questions = tmp_path / "fragen.jsonl"
+    questions.write_text(json.dumps({"id": "f1", "question": "Mit wem diskutiert er am Abend?", "history": [
+        {"role": "user", "content": "Wer ist der neue EU-Außenbeauftragte?"},
+        {"role": "assistant", "content": "Neuer EU-Außenbeauftragter ist Josep Borrell [1]."}]}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    out = tmp_path / "antworten.jsonl"
+    result = run(["batch", str(questions), "--out", str(out)], index_env)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["understood_as"] == "Mit wem diskutiert Josep Borrell am Abend?"
+    assert not record["abstained"] and record["citations"][0]["source"] == "002_02adc48ef0db0a26.txt"

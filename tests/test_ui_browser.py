@@ -204,3 +204,17 @@ def test_the_time_of_the_question_is_shown_and_can_be_removed(browser_page):
     expect(bots).to_have_count(before + 1, timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator("#qa-status")).not_to_contain_text("Zeit aus der Frage", timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator("#qa-drop-time")).to_be_hidden()
+
+
+@pytest.mark.slow
+def test_a_follow_up_is_understood_and_says_how(browser_page):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.get_by_role("button", name="Neues Gespräch").click()
+    expect(page.locator("#qa-chat .bot-row")).to_have_count(0)
+    _ask(page, "Wer ist der neue EU-Außenbeauftragte?")
+    answer = _ask(page, "Mit wem diskutiert er am Abend?")
+    expect(page.locator("#qa-understood")).to_contain_text("Verstanden als: Mit wem diskutiert Josep Borrell am Abend?")
+    expect(answer.locator("a[href^='#zitat-']").first).to_have_text("[1]")
+    page.screenshot(path=ARTIFACTS / "ui-8-nachfrage.png")
