@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="write the batch records here (JSON Lines)")
     args = parser.parse_args()
 
+    from qa.answer.record import answer_record
     from qa.config import Settings
     from qa.eval.batch import history_of, read_jsonl
     from qa.answer.generative import GATED_NOTE
@@ -54,7 +55,7 @@ def main() -> None:
             elif first_at is None:
                 first_at = time.perf_counter() - started
         elapsed = time.perf_counter() - started
-        records.append(answer.to_record(row.get("id")))
+        records.append(answer_record(answer, row.get("id")))
         if GATED_NOTE in answer.notes:
             gated.append(row["id"])
             print(f"{row['id']}: abstained before any model call ({elapsed * 1000:.0f} ms)")

@@ -6,6 +6,9 @@ All offsets (`start`, `end`) are character offsets into the *source text* of an
 article: for .txt/.md files that is the raw file decoded as text, so
 `raw[start:end] == quote`; for .html files it is the text extracted from the
 page (the inspector shows that text, not the markup).
+
+The records import nothing from the stages above them; their JSON form (with German display
+fields such as `date_text`) is made by qa.answer.record.
 """
 from __future__ import annotations
 
@@ -127,25 +130,6 @@ class Citation:
             return None
         return next((c for c in self.copies if c.date), None)
 
-    def to_dict(self) -> dict:
-        from qa.answer.citations import date_text
-
-        borrowed = self.date_copy
-        return {
-            "number": self.number,
-            "source": self.source,
-            "chunk_id": self.chunk_id,
-            "quote": self.quote,
-            "start": self.start,
-            "end": self.end,
-            "title": self.title,
-            "publisher": self.publisher,
-            "date": self.date,
-            "date_text": date_text(self.date, self.copies),  # German, as shown
-            "date_from_copy": borrowed.source if borrowed else None,
-            "also_reported_by": [c.to_dict() for c in self.copies],
-        }
-
 
 @dataclass(frozen=True)
 class QuestionTime:
@@ -161,12 +145,6 @@ class QuestionTime:
     @property
     def dated(self) -> bool:
         return bool(self.date_from or self.date_to)
-
-    def to_dict(self) -> dict:
-        from qa.dates import describe_time
-
-        return {"date_from": self.date_from, "date_to": self.date_to, "text": self.text, "newest": self.newest,
-                "applied_as": "ranking", "description": describe_time(self)}
 
 
 @dataclass(frozen=True)
@@ -205,37 +183,6 @@ class Answer:
     resolved_dates: tuple[ResolvedDate, ...] = ()  # relative dates of the evidence, resolved (date questions)
     understood_as: str | None = None  # a follow-up rewritten as a standalone question (qa.conversation)
     kind: str = "answer"  # answer | overview | assistant (a greeting, a client's own task: qa.answer.assistant)
-
-    def to_record(self, qid: str | None = None) -> dict:
-        """The batch output line of ../shared/eval/README.md."""
-        record = {} if qid is None else {"id": qid}
-        record.update(
-            answer=self.text,
-            short_answer=self.short_answer,
-            abstained=self.abstained,
-            citations=[c.to_dict() for c in self.citations],
-            retrieved=[
-                {"source": h.chunk.source, "chunk_id": h.chunk.id, "score": round(h.score, 6)}
-                for h in self.hits
-            ],
-            answerer=self.answerer,
-            latency_ms=round(self.latency_ms, 1),
-        )
-        if self.confidence is not None:
-            record["confidence"] = round(self.confidence, 4)
-        if self.span is not None and not self.abstained:  # an abstention names no span
-            record["span"] = self.span
-        if self.understood_as:
-            record["understood_as"] = self.understood_as
-        if self.kind != "answer":
-            record["kind"] = self.kind
-        if self.question_time is not None:
-            record["question_time"] = self.question_time.to_dict()
-        if self.resolved_dates:
-            record["resolved_dates"] = [r.to_dict() for r in self.resolved_dates]
-        if self.notes:  # German remarks, e.g. a cited file that cannot be read any more
-            record["notes"] = list(self.notes)
-        return record
 
 
 @dataclass(frozen=True)

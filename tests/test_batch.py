@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import CORPUS, FakeEmbedder
+from qa.answer.record import answer_record
 
 ROWS = [
     '{"id": "q1", "question": "Wer ist der neue EU-Außenbeauftragte?"}',
@@ -181,4 +182,4 @@ def test_an_abstained_record_names_no_span():
                        citations=(), hits=(), answerer="extractive", span="Bagdad")
     answered = Answer(text="„…“ [1]", short_answer=None, abstained=False, citations=(), hits=(),
                       answerer="extractive", span="Bagdad")
-    assert "span" not in abstained.to_record() and answered.to_record()["span"] == "Bagdad"
+    assert "span" not in answer_record(abstained) and answer_record(answered)["span"] == "Bagdad"

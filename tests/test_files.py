@@ -12,6 +12,7 @@ import pytest
 from qa.errors import CorpusError
 from qa.ingest.corpus import read_article
 from qa.ingest.indexer import ingest
+from qa.answer.record import answer_record
 
 SECRET = "root:x:0:0:root:/root:/bin/bash"
 TEXT = "Die Nato kündigte am Freitag in Brüssel eine neue Ausbildungsmission für den Irak an."
@@ -129,7 +130,7 @@ def test_a_file_unreadable_since_the_ingest_is_not_served_silently(settings, fak
     assert answer.citations[0].source == cited
     assert answer.notes == (f"Die Datei {cited} kann nicht gelesen werden (sie ist nicht mehr vorhanden). "
                             "Das Zitat [1] stammt aus dem Index und lässt sich im Artikel nicht mehr prüfen.",)
-    assert answer.to_record("q")["notes"] == list(answer.notes)  # batch records say so too
+    assert answer_record(answer, "q")["notes"] == list(answer.notes)  # batch records say so too
     with pytest.raises(CorpusError, match="nicht mehr vorhanden"):
         pipeline.article(cited)  # the viewer
 

@@ -11,6 +11,7 @@ from qa.ingest.indexer import ingest
 from qa.ingest.metadata import Metadata, front_matter, load_sidecar
 from qa.records import Citation, Copy
 from qa.store.chroma import ChromaStore
+from qa.answer.record import citation_record
 
 DW = "000_955454e9edcba319.txt"
 UNDATED = "001_6d1949913e7253d0.txt"
@@ -41,7 +42,7 @@ def test_describe_names_publisher_and_date_or_says_unknown():
     borrowed = Citation(3, "c.txt", "c:v:0", "Q.", 0, 2, copies=(Copy("a.txt", "Titel", "DW", "2020-02-14"),))
     assert describe(borrowed) == "c.txt – Herausgeber unbekannt, 14.02.2020 (Datum laut Kopie a.txt)"
     assert "auch berichtet von a.txt (DW, 14.02.2020)" in format_sources([borrowed])
-    assert borrowed.to_dict()["date_from_copy"] == "a.txt" and borrowed.to_dict()["date"] is None
+    assert citation_record(borrowed)["date_from_copy"] == "a.txt" and citation_record(borrowed)["date"] is None
 
 
 def test_sidecar_wins_over_the_text(seed_corpus):

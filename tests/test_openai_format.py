@@ -31,7 +31,7 @@ def test_completion_has_text_sources_and_extra_fields():
     assert body["choices"][0]["message"]["content"].startswith("Josep Borrell [1].\n\nQuellen:\n[1] 002_x.txt")
     assert body["citations"][0]["url"].endswith("von=10&bis=26&pruef=7a3cd5ce") and body["citations"][0]["quote"] == "Borrell ist neu."
     assert body["qa"] == {"answerer": "llm", "abstained": False, "short_answer": "Josep Borrell", "latency_ms": 41.7,
-                          "question_time": None}
+                          "question_time": None, "understood_as": None, "kind": "answer"}
     assert body["citations"][0]["date_text"] == "14.02.2020" and body["citations"][0]["also_reported_by"] == []
 
 

@@ -7,6 +7,7 @@ import pytest
 from qa.dates import describe_time, question_time
 from qa.records import Chunk, Hit, QuestionTime
 from qa.retrieval.timing import IN_RANGE, MENTIONED, NEWEST, OUTSIDE, prefer_time
+from qa.answer.record import answer_record
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -90,11 +91,11 @@ def test_the_pipeline_prefers_the_named_time_and_says_so(real_pipeline):
     question = "Was beschlossen die NATO-Minister im Februar 2020?"
     answer = real_pipeline.ask(question)
     assert answer.question_time == QuestionTime("2020-02", "2020-02", "Februar 2020")
-    assert answer.to_record()["question_time"]["applied_as"] == "ranking"
-    assert answer.to_record()["question_time"]["description"] == "Februar 2020"
+    assert answer_record(answer)["question_time"]["applied_as"] == "ranking"
+    assert answer_record(answer)["question_time"]["description"] == "Februar 2020"
     assert answer.hits[0].chunk.date in ("2020-02", "2020-02-14")
     removed = real_pipeline.ask(question, filters=Filters(question_time=False))
-    assert removed.question_time is None and "question_time" not in removed.to_record()
+    assert removed.question_time is None and "question_time" not in answer_record(removed)
 
 
 def test_newest_puts_the_newest_dated_article_first(real_pipeline):

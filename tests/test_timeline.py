@@ -6,6 +6,7 @@ import pytest
 
 from qa.answer.timeline import annotate, expressions, resolve
 from qa.records import Answer, Citation, Copy
+from qa.answer.record import answer_record
 
 
 def resolved(sentence: str, article_date: str | None) -> list[tuple[str, str, str | None]]:
@@ -88,7 +89,7 @@ def test_annotate_adds_a_line_for_when_questions_and_keeps_the_quote():
                      "(Artikel vom Februar 2020; Tag unbekannt) [1]")
     assert answer.text.startswith(f"„{quote}“ [1]") and answer.text.endswith(added)
     assert answer.citations[0].quote == quote
-    assert answer.to_record()["resolved_dates"] == [{"expression": "am Mittwoch", "resolved": "ein Mittwoch im Februar 2020",
+    assert answer_record(answer)["resolved_dates"] == [{"expression": "am Mittwoch", "resolved": "ein Mittwoch im Februar 2020",
                                                      "iso": "2020-02", "article_date": "2020-02", "exact": False,
                                                      "date_from_copy": None}]
     exact, _ = annotate("Wann beraten die Minister?", _answer(quote, "2020-02-10", "am Mittwoch"))
@@ -114,7 +115,7 @@ def test_the_pipeline_resolves_and_streams_the_added_line(real_pipeline):
     if answer.abstained or not quotes:
         pytest.skip("the reader did not quote 002's sentence with 'am Mittwoch' (its weights change)")
     assert "„am Mittwoch“ → ein Mittwoch im Februar 2020" in answer.text
-    assert answer.to_record()["resolved_dates"][0]["iso"] == "2020-02"
+    assert answer_record(answer)["resolved_dates"][0]["iso"] == "2020-02"
 
 
 def test_only_the_expression_of_the_span_when_the_sentence_has_several():

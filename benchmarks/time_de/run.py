@@ -56,6 +56,7 @@ def main() -> None:
     parser.add_argument("--answerer", default=None)
     args = parser.parse_args()
 
+    from qa.answer.record import answer_record
     from qa.config import Settings
     from qa.eval.score import score
     from qa.eval.timescore import score_time
@@ -70,7 +71,7 @@ def main() -> None:
     report = pipeline.ingest(progress=False)
     pipeline.warm_up()
     print(f"# {len(gold)} questions, corpus of {len(report.added)} articles ({report.seconds:.0f} s to index)")
-    answers = {g["id"]: {"id": g["id"], **pipeline.ask(g["question"]).to_record()} for g in gold}
+    answers = {g["id"]: {"id": g["id"], **answer_record(pipeline.ask(g["question"]))} for g in gold}
     dates = {r.source: r.date for r in pipeline.articles()}
     standard = score({g["id"]: g for g in gold}, answers)
     figures = score_time(gold, answers, dates)

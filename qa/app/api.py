@@ -33,6 +33,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ValidationError
 
 from qa.answer import ANSWERERS, choices
+from qa.answer.record import answer_record
 from qa.app import openai_format as fmt
 from qa.app.api_requests import AskRequest, ChatRequest, check_turns, german_validation, question_and_history
 from qa.app.gate import BusyError, Gate
@@ -206,7 +207,7 @@ class Api:
         history = [Turn(t.role, t.content) for t in body.history]
         check_turns(history, self.settings.max_turn_chars, "history")
         answer = await run_in_threadpool(self.answer, question, history, body.filters(), name)
-        return answer.to_record(body.id)
+        return answer_record(answer, body.id)
 
     def answerer_name(self, requested: str | None) -> str:
         """The registry name for /v1/ask's `answerer` (a registry name or "auto")."""

@@ -27,6 +27,7 @@ from typing import Callable, Sequence
 from urllib.parse import urlencode
 
 from qa.answer.citations import MARKER, also_reported, describe
+from qa.answer.record import citation_record, question_time_record
 from qa.records import Answer, Citation
 
 OWNER = "qa-de"
@@ -127,7 +128,7 @@ def passage_url(base_url: str, citation: Citation) -> str:
 
 
 def citation_data(citation: Citation, base_url: str) -> dict:
-    return {**citation.to_dict(), "url": passage_url(base_url, citation)}
+    return {**citation_record(citation), "url": passage_url(base_url, citation)}
 
 
 def sources_text(citations: Sequence[Citation], base_url: str) -> str:
@@ -164,7 +165,7 @@ def answer_extras(answer: Answer, base_url: str) -> dict:
         "citations": [citation_data(c, base_url) for c in answer.citations],
         "qa": {"answerer": answer.answerer, "abstained": answer.abstained, "short_answer": answer.short_answer,
                "latency_ms": round(answer.latency_ms, 1),
-               "question_time": answer.question_time.to_dict() if answer.question_time else None,
+               "question_time": question_time_record(answer.question_time) if answer.question_time else None,
                "understood_as": answer.understood_as, "kind": answer.kind},
     }
 

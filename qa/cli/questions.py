@@ -71,7 +71,9 @@ def ask(ctx, question, as_json, sources, ignore_question_time, answerer):
             streamed.append(event)
             click.echo(event, nl=False)
     if as_json:
-        click.echo(json.dumps(answer.to_record(), ensure_ascii=False))
+        from qa.answer.record import answer_record
+
+        click.echo(json.dumps(answer_record(answer), ensure_ascii=False))
         return
     if "".join(streamed).strip() != answer.text.strip():
         click.echo("\n\nGeprüfte Antwort (nur belegte Sätze):")

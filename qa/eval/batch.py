@@ -25,6 +25,7 @@ from typing import Any, Iterable, Iterator
 
 from qa.app.safe_json import JSONProblem, json_problem, parse_json
 from qa.errors import QAError, QuestionError
+from qa.answer.record import answer_record
 from qa.records import Turn
 
 logger = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ def answer_rows(pipeline, rows: Iterable[BatchRow]) -> Iterator[dict]:
             yield error_record(row, f"Zeile {row.line}: Die Frage konnte nicht beantwortet werden "
                                     f"(unerwarteter Fehler: {type(exc).__name__}).")
             continue
-        yield {"id": row.qid, **answer.to_record()}
+        yield {"id": row.qid, **answer_record(answer)}
 
 
 def run_batch(pipeline, rows: Iterable[dict]) -> Iterator[dict]:

@@ -16,6 +16,7 @@ import statistics
 from collections import defaultdict
 
 from qa.eval.score import contains
+from qa.answer.record import answer_record
 from qa.records import Turn
 
 OVERVIEW_SOLVED = 0.8
@@ -29,7 +30,7 @@ def ask_conversations(pipeline, conversations: list[dict]) -> list[dict]:
         for n, turn in enumerate(conversation["turns"], start=1):
             answer = pipeline.ask(turn["question"], tuple(history))
             records.append({"conversation": conversation["id"], "turn": n, "type": turn["type"],
-                            "question": turn["question"], **answer.to_record()})
+                            "question": turn["question"], **answer_record(answer)})
             history += [Turn("user", turn["question"]), Turn("assistant", turn.get("reference_answer") or answer.text)]
     return records
 
