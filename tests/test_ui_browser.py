@@ -83,6 +83,89 @@ def test_make_filters_checks_dates_in_german():
         make_filters([], "2021-01-01", "2020-01-01")
 
 
+def _hit(source: str, rank: int, text: str = "Ein Satz.", cited_id: str | None = None):
+    from qa.records import Chunk, Hit, Sentence
+
+    chunk = Chunk(id=cited_id or f"{source}:v:{rank}", source=source, text=text, start=10 * rank, end=10 * rank + len(text),
+                  position=rank, sentences=(Sentence(text, 10 * rank, 10 * rank + len(text)),),
+                  title=f"Titel {source}", publisher="DW", date="2020-02-14")
+    return Hit(chunk=chunk, score=1 / rank, rank=rank, dense_score=0.9, keyword_score=2.5)
+
+
+def _answer(question_time=None, understood_as=None):
+    from qa.records import QuestionTime
+
+    hits = (_hit("a.txt", 1, "A" * 900), _hit("b.txt", 2), _hit("a.txt", 3), _hit("a.txt", 4), _hit("c.txt", 5))
+    citations = (Citation(number=1, source="a.txt", chunk_id=hits[0].chunk.id, quote="Der Satz.", start=3, end=12,
+                          title="Titel a.txt", publisher="DW", date="2020-02-14"),
+                 Citation(number=2, source="b.txt", chunk_id=hits[1].chunk.id, quote="Noch einer.", start=20, end=31))
+    return Answer(text="„Der Satz.“ [1] „Noch einer.“ [2]", short_answer=None, abstained=False, citations=citations,
+                  hits=hits, answerer="extractive", latency_ms=12.5, notes=("Hinweis",), confidence=0.8,
+                  question_time=question_time or QuestionTime("2020-02-01", "2020-02-29", "im Februar 2020"),
+                  understood_as=understood_as, kind="overview")
+
+
+def test_a_kept_chat_reads_back_from_the_browsers_json():
+    import json
+
+    from qa.app.forms import Exchange, SavedChats
+
+    first = Exchange("Was war im Februar 2020?", _answer())
+    second = Exchange("Und dort?", _answer(understood_as="Und im Irak?"))
+    chat_id, store = SavedChats().store(None, (first, second))
+    stored = json.loads(json.dumps(store.plain()))  # what the browser keeps and sends back
+    back = SavedChats.read(stored)
+    assert back.current == chat_id and back.choices() == [("Was war im Februar 2020? (2 Fragen)", chat_id)]
+    restored = back.exchanges(chat_id)
+    assert [e.question for e in restored] == [first.question, second.question]
+    for old, new in zip((first, second), restored):
+        assert new.answer.citations == old.answer.citations  # what a citation click opens
+        assert (new.answer.text, new.answer.question_time, new.answer.understood_as, new.answer.kind,
+                new.answer.notes) == (old.answer.text, old.answer.question_time, old.answer.understood_as,
+                                      old.answer.kind, old.answer.notes)
+        assert [(h.rank, h.chunk.source, h.chunk.start, h.chunk.end, h.score) for h in new.answer.hits] == \
+            [(h.rank, h.chunk.source, h.chunk.start, h.chunk.end, h.score) for h in old.answer.hits]
+    assert len(restored[0].answer.hits[0].chunk.text) < 300  # passages keep what the sources panel shows
+
+
+def test_kept_chats_that_do_not_read_are_left_out():
+    from qa.app.forms import MAX_SAVED_CHATS, Exchange, SavedChats
+
+    for junk in (None, "x", [], {"gespraeche": "x"}, {"gespraeche": [1, None, {"id": 3}]}):
+        assert SavedChats.read(junk).chats == ()
+    broken = {"aktuell": "b", "gespraeche": [
+        {"id": "b", "titel": "B", "fragen": [{"frage": "q", "antwort": {"text": 5}}]},  # a number for a text
+        {"id": "c", "fragen": [{"frage": "q", "antwort": {"text": "t", "short_answer": None, "abstained": False,
+                                                          "citations": [{"__class__": "os.system"}], "hits": [],
+                                                          "answerer": "extractive"}}]}]}
+    store = SavedChats.read(broken)
+    assert store.current == "b" and store.exchanges("b") == () and store.exchanges("c") == ()
+    assert store.exchanges("unbekannt") == ()
+
+    chat_id = None
+    for n in range(MAX_SAVED_CHATS + 3):
+        chat_id, store = store.store(None, (Exchange(f"Frage {n}", _answer()),))
+    assert len(store.chats) == MAX_SAVED_CHATS and store.chats[0]["titel"] == f"Frage {MAX_SAVED_CHATS + 2}"
+    assert store.delete(chat_id).current is None and len(store.delete(chat_id).chats) == MAX_SAVED_CHATS - 1
+
+
+def test_markdown_holds_the_whole_conversation_and_sources_are_grouped_by_article():
+    from qa.app.forms import Exchange
+    from qa.app.rendering import conversation_markdown, sources_html
+
+    text = conversation_markdown([Exchange("Erste Frage?", _answer()),
+                                  Exchange("Und dort?", _answer(understood_as="Und im Irak?"))])
+    assert text.startswith("**Frage:** Erste Frage?")
+    assert text.index("**Frage:** Und dort?") > text.index("---") > text.index("**Quellen:**")
+    assert "*Verstanden als: Und im Irak?*" in text and text.count("- [1] a.txt") == 2
+
+    page = sources_html(_answer(), 0)
+    assert page.count("<li class='qa-source") == 3  # a.txt (3 passages), b.txt, c.txt
+    assert page.index("Titel a.txt") < page.index("Titel b.txt") < page.index("Titel c.txt")
+    assert page.count("<li class='qa-hit") == 5 and "5 Textstellen aus 3 Artikeln" in page
+    assert "3 Textstellen" in page and page.count("qa-source-cited") == 2 and page.count("qa-hit-cited") == 2
+
+
 # -- the browser ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

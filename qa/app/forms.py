@@ -1,15 +1,25 @@
 """The UI's session state and form checks (pure Python, no Gradio): what one browser session
-asked and got, the German messages for bad form fields, and what a clicked link shows.
+asked and got, the chats kept in the browser, the German messages for bad form fields, and what
+a clicked link shows.
+
+Chats kept in the browser (`SavedChats`): the app stores the exchanges of each chat as JSON in the
+browser's local storage (gr.BrowserState) and reads them back on a reload. That JSON comes from the
+browser, so it is read as untrusted input: only the fields of the records' own dataclasses, each
+checked against its type (`_build`); a chat that does not read is left out, never an error.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
+import types
+import typing
+import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
+from typing import Any, Sequence
 from urllib.parse import unquote
 
-from qa.app.rendering import answer_markdown_for_chat, article_html, md_escape
+from qa.app.rendering import SNIPPET_CHARS, answer_markdown_for_chat, article_html, md_escape
 from qa.config import Settings
 from qa.errors import QAError, QuestionError
 from qa.pipeline import Pipeline, clean_question
@@ -21,6 +31,8 @@ STALE = ("Der Artikel wurde seit dem Einlesen geändert; die zitierte Stelle ist
 CHANGED = "Der Artikel wurde seit dem Zitat geändert; die zitierte Stelle steht nicht mehr an dieser Position."
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LINK = re.compile(r"^(zitat|treffer)-(\d+)-(\d+)$|^artikel-(.+)$")
+TITLE_CHARS = 60
+MAX_SAVED_CHATS = 30  # the browser's local storage holds about 5 MB per site; a chat of ten questions ~60 kB
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,12 @@ def chat_messages(exchanges: Sequence[Exchange], pending: tuple[str, str] | None
         messages.append({"role": "user", "content": md_escape(pending[0])})
         messages.append({"role": "assistant", "content": pending[1]})
     return messages
+
+
+def chat_title(exchanges: Sequence[Exchange]) -> str:
+    """A chat's name in the list of chats: its first question, shortened."""
+    first = " ".join(exchanges[0].question.split()) if exchanges else ""
+    return first if len(first) <= TITLE_CHARS else first[:TITLE_CHARS - 1].rstrip() + "…"
 
 
 def history(exchanges: Sequence[Exchange]) -> list[Turn]:
@@ -161,3 +179,145 @@ def linked_passage(pipeline: Pipeline, params) -> str | None:
         return article_html(article, caption="Die verlinkte Stelle liegt nicht im Artikel; er wurde vielleicht "
                                              "seit dem Einlesen geändert.")
     return article_html(article, start, end, f"Zitierte Stelle (Zeichen {start}–{end})")
+
+
+# -- chats kept in the browser ----------------------------------------------------------------
+
+def to_plain(value: Any) -> Any:
+    """A record (nested frozen dataclasses, tuples) as JSON-ready dicts and lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    return value
+
+
+def _build(kind: Any, data: Any) -> Any:
+    """`data` (from JSON) as a value of type `kind`; ValueError when it does not fit.
+
+    Only dataclasses named by the records' own type hints are built, so stored JSON can never
+    create anything else; fields a stored record lacks take their defaults, unknown ones are
+    dropped (records gain fields over time)."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is Any:
+        return data
+    if dataclasses.is_dataclass(kind):
+        if not isinstance(data, dict):
+            raise ValueError(f"{kind.__name__}: kein Objekt")
+        hints = typing.get_type_hints(kind)
+        values = {f.name: _build(hints[f.name], data[f.name])
+                  for f in dataclasses.fields(kind) if f.init and f.name in data}
+        try:
+            return kind(**values)
+        except TypeError as exc:  # a required field is missing
+            raise ValueError(str(exc)) from None
+    if origin in (typing.Union, types.UnionType):
+        if data is None and type(None) in args:
+            return None
+        for option in (a for a in args if a is not type(None)):
+            try:
+                return _build(option, data)
+            except ValueError:
+                continue
+        raise ValueError(f"{data!r} passt zu keinem von {args}")
+    if origin is typing.Literal:
+        if data in args:
+            return data
+        raise ValueError(f"{data!r} nicht in {args}")
+    if origin in (tuple, list):
+        if not isinstance(data, list):
+            raise ValueError("keine Liste")
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            if len(args) != len(data):
+                raise ValueError("falsche Länge")
+            return tuple(_build(a, d) for a, d in zip(args, data))
+        items = [_build(args[0] if args else Any, d) for d in data]
+        return tuple(items) if origin is tuple else items
+    if origin is dict:
+        if not isinstance(data, dict):
+            raise ValueError("kein Objekt")
+        return {str(k): _build(args[1] if args else Any, v) for k, v in data.items()}
+    if kind is float and isinstance(data, (int, float)) and not isinstance(data, bool):
+        return float(data)
+    if kind is int and isinstance(data, int) and not isinstance(data, bool):
+        return data
+    if kind in (str, bool) and isinstance(data, kind):
+        return data
+    if kind is type(None) and data is None:
+        return None
+    raise ValueError(f"{data!r} ist kein {kind}")
+
+
+def exchange_to_plain(exchange: Exchange) -> dict:
+    """One exchange for the browser's storage; passages keep only what the sources panel shows."""
+    hits = tuple(dataclasses.replace(h, chunk=dataclasses.replace(h.chunk, text=h.chunk.text[:SNIPPET_CHARS + 1],
+                                                                 sentences=()))
+                 for h in exchange.answer.hits)
+    return {"frage": exchange.question, "antwort": to_plain(dataclasses.replace(exchange.answer, hits=hits))}
+
+
+def exchange_from_plain(data: Any) -> Exchange:
+    """An exchange read back from the browser's storage; ValueError when it does not read."""
+    if not isinstance(data, dict) or not isinstance(data.get("frage"), str):
+        raise ValueError("keine Frage")
+    return Exchange(data["frage"], _build(Answer, data.get("antwort")))
+
+
+@dataclass(frozen=True)
+class SavedChats:
+    """The chats of one browser (newest first) and the one shown; stored as `plain()` in the
+    browser's local storage (gr.BrowserState). Each chat: {"id", "titel", "fragen": [exchange]}."""
+
+    chats: tuple[dict, ...] = ()
+    current: str | None = None
+
+    @classmethod
+    def read(cls, value: Any) -> "SavedChats":
+        """From the stored value, whatever it holds: malformed chats are left out."""
+        if not isinstance(value, dict) or not isinstance(value.get("gespraeche"), list):
+            return cls()
+        chats = []
+        for chat in value["gespraeche"][:MAX_SAVED_CHATS]:
+            if (isinstance(chat, dict) and isinstance(chat.get("id"), str) and isinstance(chat.get("fragen"), list)
+                    and chat["fragen"] and all(c["id"] != chat["id"] for c in chats)):
+                chats.append({"id": chat["id"], "titel": str(chat.get("titel") or "Gespräch"), "fragen": chat["fragen"]})
+        current = value.get("aktuell")
+        return cls(tuple(chats), current if any(c["id"] == current for c in chats) else None)
+
+    def plain(self) -> dict:
+        return {"aktuell": self.current, "gespraeche": list(self.chats)}
+
+    def exchanges(self, chat_id: str | None) -> tuple[Exchange, ...]:
+        """The exchanges of a stored chat, up to the first that does not read (() if unknown)."""
+        chat = next((c for c in self.chats if c["id"] == chat_id), None)
+        exchanges = []
+        for item in chat["fragen"] if chat else ():
+            try:
+                exchanges.append(exchange_from_plain(item))
+            except (ValueError, KeyError, TypeError):
+                break
+        return tuple(exchanges)
+
+    def store(self, chat_id: str | None, exchanges: Sequence[Exchange]) -> tuple[str | None, "SavedChats"]:
+        """Keep a chat (moved to the top, a new id for a new one) and make it the current one;
+        a chat without exchanges is not stored. Returns its id and the new state."""
+        if not exchanges:
+            return None, dataclasses.replace(self, current=None)
+        chat_id = chat_id or uuid.uuid4().hex[:12]
+        chat = {"id": chat_id, "titel": chat_title(exchanges), "fragen": [exchange_to_plain(e) for e in exchanges]}
+        rest = [c for c in self.chats if c["id"] != chat_id]
+        return chat_id, SavedChats(tuple([chat] + rest)[:MAX_SAVED_CHATS], chat_id)
+
+    def select(self, chat_id: str | None) -> "SavedChats":
+        return dataclasses.replace(self, current=chat_id if any(c["id"] == chat_id for c in self.chats) else None)
+
+    def delete(self, chat_id: str | None) -> "SavedChats":
+        return SavedChats(tuple(c for c in self.chats if c["id"] != chat_id),
+                          None if self.current == chat_id else self.current)
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(label, id) of every chat for the list of chats."""
+        return [(f"{c['titel']} ({len(c['fragen'])} {'Frage' if len(c['fragen']) == 1 else 'Fragen'})", c["id"])
+                for c in self.chats]

@@ -65,13 +65,22 @@ def answer_markdown_for_chat(answer: Answer, index: int) -> str:
 
 def answer_markdown(question: str, answer: Answer) -> str:
     """Question, answer and numbered sources as Markdown, for copying."""
-    lines = [f"**Frage:** {question}", "", answer.text]
+    lines = [f"**Frage:** {question}", ""]
+    if answer.understood_as:
+        lines += [f"*Verstanden als: {answer.understood_as}*", ""]
+    lines.append(answer.text)
     if answer.citations:
         lines += ["", "**Quellen:**", ""]
         lines += [f"- [{c.number}] {describe(c)}: „{c.quote}“ (Zeichen {c.start}–{c.end})"
                   + (f"; {also_reported(c.copies)}" if c.copies else "") for c in answer.citations]
     lines += ["", f"*Antwortverfahren: {answerer_label(answer.answerer)}*"]
     return "\n".join(lines)
+
+
+def conversation_markdown(exchanges: Sequence) -> str:
+    """A whole conversation (`Exchange`s: question, answer) as Markdown, for copying: each question
+    with its answer and sources, in order, separated by rules."""
+    return "\n\n---\n\n".join(answer_markdown(e.question, e.answer) for e in exchanges)
 
 
 def status_html(answer: Answer, filters: Filters | None = None) -> str:
@@ -104,35 +113,54 @@ def problem_html(message: str) -> str:
 
 
 def sources_html(answer: Answer, index: int) -> str:
-    """The "Quellen" panel: every retrieved passage with rank and score; cited ones marked."""
+    """The "Quellen" panel: one card per article (in the order of its best passage) with its
+    retrieved passages, rank and scores; cited passages and articles marked."""
     if not answer.hits:
         return "<div class='qa-empty'>Keine Textstellen gefunden (Filter prüfen).</div>"
     cited: dict[str, list[int]] = {}
     for c in answer.citations:
         cited.setdefault(c.chunk_id, []).append(c.number)
-    items = []
+    articles: dict[str, list] = {}
     for hit in answer.hits:
-        chunk = hit.chunk
-        numbers = cited.get(chunk.id)
-        badge = (f"<span class='qa-badge qa-ok'>zitiert {' '.join(f'[{n}]' for n in numbers)}</span>"
+        articles.setdefault(hit.chunk.source, []).append(hit)
+    cards = []
+    for source, hits in articles.items():
+        first = hits[0].chunk
+        copies = next((h.copies for h in hits if h.copies), ())
+        numbers = [n for h in hits for n in cited.get(h.chunk.id, ())]
+        meta = [html.escape(x) for x in (first.source if first.title else None,
+                                         first.publisher or UNKNOWN_PUBLISHER, date_text(first.date, copies)) if x]
+        meta.append(_plural(len(hits), "Textstelle", "Textstellen"))
+        badge = (f"<span class='qa-badge qa-ok'>zitiert {' '.join(f'[{n}]' for n in sorted(numbers))}</span>"
                  if numbers else "")
-        scores = [f"Score {_number(hit.score, 4)}"]
-        if hit.dense_score is not None:
-            scores.append(f"semantisch {_number(hit.dense_score)}")
-        if hit.keyword_score is not None:
-            scores.append(f"Stichwort {_number(hit.keyword_score, 2)}")
-        snippet = chunk.text if len(chunk.text) <= SNIPPET_CHARS else chunk.text[:SNIPPET_CHARS].rstrip() + " …"
-        meta = [html.escape(x) for x in (chunk.source if chunk.title else None,
-                                         chunk.publisher or UNKNOWN_PUBLISHER, date_text(chunk.date, hit.copies)) if x]
-        also = (f"<div class='qa-hit-copies'>{html.escape(also_reported(hit.copies))}</div>"
-                if hit.copies else "")
-        items.append(
-            f"<li class='qa-hit{' qa-hit-cited' if numbers else ''}'>"
-            f"<div class='qa-hit-head'><span class='qa-rank'>{hit.rank}</span>"
-            f"<a href='#treffer-{index}-{hit.rank}' class='qa-hit-title'>{html.escape(chunk.title or chunk.source)}</a>"
-            f"{badge}</div><div class='qa-hit-meta'>{' · '.join(meta + scores)}</div>"
-            f"<div class='qa-hit-text'>{html.escape(snippet)}</div>{also}</li>")
-    return f"<ol class='qa-hits'>{''.join(items)}</ol>"
+        also = f"<div class='qa-hit-copies'>{html.escape(also_reported(copies))}</div>" if copies else ""
+        passages = "".join(_passage_html(hit, index, cited.get(hit.chunk.id)) for hit in hits)
+        cards.append(
+            f"<li class='qa-source{' qa-source-cited' if numbers else ''}'>"
+            f"<div class='qa-source-head'><a href='#treffer-{index}-{hits[0].rank}' class='qa-source-title'>"
+            f"{html.escape(first.title or first.source)}</a>{badge}</div>"
+            f"<div class='qa-hit-meta'>{' · '.join(meta)}</div>{also}<ol class='qa-hits'>{passages}</ol></li>")
+    count = _plural(len(articles), "Artikel", "Artikeln")
+    return (f"<div class='qa-sources-sum'>{_plural(len(answer.hits), 'Textstelle', 'Textstellen')} aus {count}"
+            f"</div><ul class='qa-source-list'>{''.join(cards)}</ul>")
+
+
+def _passage_html(hit, index: int, numbers: list[int] | None) -> str:
+    """One retrieved passage inside its article's card: rank, scores, snippet; a click opens it."""
+    chunk = hit.chunk
+    badge = (f"<span class='qa-badge qa-ok'>zitiert {' '.join(f'[{n}]' for n in numbers)}</span>"
+             if numbers else "")
+    scores = [f"Score {_number(hit.score, 4)}"]
+    if hit.dense_score is not None:
+        scores.append(f"semantisch {_number(hit.dense_score)}")
+    if hit.keyword_score is not None:
+        scores.append(f"Stichwort {_number(hit.keyword_score, 2)}")
+    snippet = chunk.text if len(chunk.text) <= SNIPPET_CHARS else chunk.text[:SNIPPET_CHARS].rstrip() + " …"
+    return (f"<li class='qa-hit{' qa-hit-cited' if numbers else ''}'>"
+            f"<div class='qa-hit-head'><a href='#treffer-{index}-{hit.rank}' class='qa-rank' "
+            f"title='Textstelle {hit.rank} im Artikel zeigen'>{hit.rank}</a>"
+            f"<span class='qa-hit-scores'>{' · '.join(scores)}</span>{badge}</div>"
+            f"<a href='#treffer-{index}-{hit.rank}' class='qa-hit-text'>{html.escape(snippet)}</a></li>")
 
 
 def _article_body(article: Article, start: int | None, end: int | None) -> str:
@@ -206,6 +234,7 @@ def corpus_html(records: Sequence[FileRecord]) -> str:
 def header_html(settings: Settings, records: Sequence[FileRecord] | None = None) -> str:
     count = "" if records is None else f"{_plural(len(records), 'Artikel', 'Artikel')} im Korpus · "
     answerer = html.escape(answerer_label(settings.answerer))
-    return (f"<header class='qa-header'><div><h1>{TITLE}</h1>"
+    return (f"<header class='qa-header'><div class='qa-header-text'><h1>{TITLE}</h1>"
             "<p>Fragen Sie die Artikel im Korpus – jede Antwort belegt ihre Aussagen mit Zitaten.</p></div>"
-            f"<div class='qa-header-meta'>{count}Antwortverfahren: <strong>{answerer}</strong></div></header>")
+            f"<div class='qa-header-meta'>{count}<span class='qa-nowrap'>Antwortverfahren: "
+            f"<strong>{answerer}</strong></span></div></header>")
