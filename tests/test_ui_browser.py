@@ -8,19 +8,10 @@ is skipped locally and fails in CI (CI=true).
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from qa.records import Answer, Article, Citation
-
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-ANSWER_TIMEOUT_MS = 180_000  # generous: a loaded 2-core machine, first question after start
-UI_TIMEOUT_MS = 60_000
+from ui_helpers import ANSWER_TIMEOUT_MS, ARTIFACTS, UI_TIMEOUT_MS, ask, chromium_or_skip
 
 QUESTION = "Seit wann läuft der aktuelle Irak-Einsatz der NATO?"
 QUOTE = "Der aktuelle Irak-Einsatz der NATO läuft seit Oktober 2018."
@@ -170,19 +161,14 @@ def test_markdown_holds_the_whole_conversation_and_sources_are_grouped_by_articl
 
 @pytest.fixture(scope="module")
 def browser_page():
-    if not os.path.exists(CHROMIUM):
-        reason = f"{CHROMIUM} fehlt (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(reason)
-        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     from ui_helpers import app_url
 
-    url = app_url()
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium_or_skip(p)
+        url = app_url()
         context = browser.new_context(viewport={"width": 1400, "height": 950}, locale="de-DE")
         page = context.new_page()
         page.set_default_timeout(UI_TIMEOUT_MS)
@@ -193,18 +179,7 @@ def browser_page():
         browser.close()
 
 
-def _ask(page, question: str):
-    """Type a question, send it, and return the locator of the new answer bubble."""
-    from playwright.sync_api import expect
-
-    bots = page.locator("#qa-chat .message-row.bot-row, #qa-chat .bot-row")
-    before = bots.count()
-    page.locator("#qa-question textarea").fill(question)
-    page.locator("#qa-question textarea").press("Enter")
-    expect(bots).to_have_count(before + 1, timeout=ANSWER_TIMEOUT_MS)
-    answer = bots.nth(before)
-    expect(answer).to_contain_text("Extraktiv", timeout=ANSWER_TIMEOUT_MS)  # the final answer's meta line
-    return answer
+_ask = ask  # type a question, send it, return the locator of its answer bubble (tests/ui_helpers.py)
 
 
 @pytest.mark.slow

@@ -75,4 +75,7 @@ def test_eight_sessions_at_once_each_get_their_own_answers():
         assert [text for role, text in chat2 if role == "user"] == [first[0], second[0]], chat2
         assert second[1] in chat2[3][1], (second, chat2[3][1])
         assert "#zitat-1-1" in chat2[3][1]
-        assert result["markdown2"].startswith(f"**Frage:** {second[0]}")
+        # "Als Markdown" holds the whole conversation of this session, in order, and nobody else's
+        markdown2 = result["markdown2"]
+        assert markdown2.startswith(f"**Frage:** {first[0]}") and markdown2.count("**Frage:**") == 2
+        assert markdown2.index(f"**Frage:** {second[0]}") > markdown2.index(first[1])

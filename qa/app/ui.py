@@ -2,8 +2,8 @@
 
 `build_app(pipeline, settings)` returns the Gradio Blocks without launching
 them (tests mount or launch them themselves); `qa.app.serve` serves them on
-127.0.0.1 with analytics and share links off. Styles and the link bridge are
-files in `static/`; session state and form checks are `qa.app.forms`.
+127.0.0.1 with analytics and share links off. Styles and the browser-side code
+are files in `static/`; session state and form checks are `qa.app.forms`.
 
 How a citation click travels: the answer's markers are Markdown links
 `[1](#zitat-<exchange>-<number>)`. A capture-phase click listener, installed by
@@ -11,9 +11,16 @@ the inspector's `js_on_load`, cancels the navigation and fires the inspector's
 `click` event with the link's fragment. Python resolves the fragment against the
 session's own answers (gr.State), so only the pipeline's citations, and through
 `Pipeline.article` only corpus files, can ever be shown. The inspector then
-re-renders with the cited span wrapped in <mark> and `watch` scrolls it into view.
+re-renders with the cited span wrapped in <mark> and `watch` scrolls it into view
+inside the panel (never the page). On a narrow screen the panel opens over the
+chat and closes back to the same place ("Zurück zum Gespräch").
 
-Not handled: editing or retrying earlier messages; several articles side by side.
+Chats are kept in the browser (gr.BrowserState, local storage): after every answer the
+chat is stored, a reload shows it again, and "Gespräche" lists the earlier ones. The last
+answer can be regenerated and any question edited (the exchanges after it are dropped).
+
+Not handled: several articles side by side; chats of two open tabs are not merged
+(the tab that stores last wins).
 """
 from __future__ import annotations
 
@@ -28,10 +35,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import gradio as gr  # noqa: E402
 
 from qa.answer import ANSWERERS  # noqa: E402
-from qa.app.forms import (Exchange, article_choices, chat_messages, history, linked_passage,  # noqa: E402
-                          make_filters, resolve_link, validate_form)
+from qa.app.forms import (Exchange, SavedChats, article_choices, chat_messages, history,  # noqa: E402
+                          linked_passage, make_filters, resolve_link, validate_form)
 from qa.app.gate import WAITING, Gate, gated_stream  # noqa: E402
-from qa.app.rendering import (TITLE, answer_markdown, corpus_html, header_html, md_escape,  # noqa: E402
+from qa.app.rendering import (TITLE, conversation_markdown, corpus_html, header_html, md_escape,  # noqa: E402
                               problem_html, sources_html, status_html)
 from qa.config import Settings  # noqa: E402
 from qa.errors import QAError  # noqa: E402
@@ -56,6 +63,13 @@ INSPECTOR_EMPTY = (
     "<li><em>Quellen</em> listet die gefundenen Textstellen mit Rang und Score, <em>Korpus</em> alle Artikel.</li>"
     "</ul></div>")
 SOURCES_EMPTY = "<div class='qa-empty'>Nach einer Frage stehen hier die gefundenen Textstellen.</div>"
+PANEL_BAR = ("<div class='qa-panel-bar'><button type='button' class='qa-panel-close'>← Zurück zum Gespräch"
+             "</button></div>")  # shown only when the side panel lies over the chat (narrow screens)
+SEARCHING = "<div class='qa-status'><span class='qa-muted'>Suche läuft …</span></div>"
+STORAGE_KEY = "qa-gespraeche-v1"
+# BrowserState encrypts in the browser with a key the page itself carries, so it is no secret; a
+# fixed one keeps the stored chats readable after a restart of the server (a random one would not).
+STORAGE_OBFUSCATION = "qa-de-gespraeche"
 STATIC = Path(__file__).parent / "static"
 
 
@@ -88,6 +102,7 @@ def _initial_choices(pipeline: Pipeline) -> list[tuple[str, str]]:
 # -- the app --------------------------------------------------------------------------------
 
 _BRIDGE_JS = (STATIC / "bridge.js").read_text(encoding="utf-8")
+_CHAT_HEIGHT = 520  # px; the stylesheet fits the chat to the window (qa.css)
 
 
 def build_app(pipeline: Pipeline, settings: Settings, gate: Gate | None = None) -> gr.Blocks:
@@ -102,20 +117,29 @@ def build_app(pipeline: Pipeline, settings: Settings, gate: Gate | None = None) 
 
 def layout(pipeline: Pipeline, settings: Settings) -> SimpleNamespace:
     """The components, inside the Blocks being built; returned by name."""
-    c = SimpleNamespace(exchanges=gr.State(()))  # tuple[Exchange, ...] of this browser session
-    c.header = gr.HTML(header_html(settings), js_on_load=None, elem_id="qa-header")
+    c = SimpleNamespace(exchanges=gr.State(()),  # tuple[Exchange, ...] of the chat shown in this session
+                        chat_id=gr.State(None),  # its id among the chats kept in the browser (None: not kept yet)
+                        saved=gr.BrowserState(SavedChats().plain(), storage_key=STORAGE_KEY,
+                                              secret=STORAGE_OBFUSCATION))
+    c.header = gr.HTML(header_html(settings), js_on_load=None, elem_id="qa-header", padding=False)
     with gr.Row(equal_height=False, elem_id="qa-main"):
-        with gr.Column(scale=7, min_width=420):
+        with gr.Column(scale=7, min_width=300, elem_id="qa-chat-col"):
             _chat_column(c, pipeline, settings)
-        with gr.Column(scale=5, min_width=360, elem_id="qa-side"):
+        with gr.Column(scale=5, min_width=300, elem_id="qa-side"):
             _side_column(c)
     return c
 
 
 def _chat_column(c: SimpleNamespace, pipeline: Pipeline, settings: Settings) -> None:
+    with gr.Row(elem_id="qa-chat-bar", equal_height=False):
+        with gr.Accordion("Gespräche", open=False, elem_id="qa-chats-box") as c.chats_box:
+            c.chats = gr.Radio([], value=None, label="Gespräche in diesem Browser", show_label=False,
+                               elem_id="qa-chats", container=False)
+        c.new_chat = gr.Button("Neues Gespräch", variant="secondary", size="sm", scale=0,
+                               min_width=130, elem_id="qa-new")
     c.chatbot = gr.Chatbot(
-        label="Gespräch", show_label=False, height=540, elem_id="qa-chat", buttons=["copy"],
-        latex_delimiters=[], feedback_options=None, layout="bubble",
+        label="Gespräch", show_label=False, height=_CHAT_HEIGHT, elem_id="qa-chat", buttons=["copy"],
+        latex_delimiters=[], feedback_options=None, layout="bubble", editable="user",
         placeholder=("<div class='qa-welcome'><h3>Willkommen!</h3>Stellen Sie eine Frage zu den "
                      "Nachrichtenartikeln – oder beginnen Sie mit einem Beispiel.</div>"),
         examples=[{"text": q} for q in EXAMPLES])
@@ -123,20 +147,18 @@ def _chat_column(c: SimpleNamespace, pipeline: Pipeline, settings: Settings) -> 
         c.status = gr.HTML("", js_on_load=None, elem_id="qa-status", scale=5)
         c.drop_time = gr.Button("Ohne Zeitangabe erneut fragen", variant="secondary", size="sm",
                                 scale=0, min_width=200, visible=False, elem_id="qa-drop-time")
-        c.new_chat = gr.Button("Neues Gespräch", variant="secondary", size="sm", scale=0,
-                               min_width=140, elem_id="qa-new")
     with gr.Row(elem_id="qa-ask-row"):
-        c.question = gr.Textbox(show_label=False, label="Frage", scale=8, lines=1, max_lines=4,
-                                placeholder="Ihre Frage zu den Artikeln, z. B. „Wer ist der neue EU-Außenbeauftragte?“",
+        c.question = gr.Textbox(show_label=False, label="Frage", scale=8, lines=1, max_lines=4, min_width=160,
+                                placeholder="Ihre Frage zu den Artikeln …",
                                 elem_id="qa-question", autofocus=True)
-        c.send = gr.Button("Fragen", variant="primary", scale=1, min_width=100, elem_id="qa-send")
+        c.send = gr.Button("Fragen", variant="primary", scale=1, min_width=90, elem_id="qa-send")
     with gr.Accordion("Filter: Artikel und Zeitraum", open=False, elem_id="qa-filters"):
         c.sources_filter = gr.Dropdown(label="Nur in diesen Artikeln suchen", multiselect=True,
                                        choices=_initial_choices(pipeline),
                                        info="Leer lassen, um alle Artikel zu durchsuchen.")
         with gr.Row():
-            c.date_from = gr.Textbox(label="Von (Datum)", placeholder="JJJJ-MM-TT", max_lines=1)
-            c.date_to = gr.Textbox(label="Bis (Datum)", placeholder="JJJJ-MM-TT", max_lines=1)
+            c.date_from = gr.Textbox(label="Von (Datum)", placeholder="JJJJ-MM-TT", max_lines=1, min_width=140)
+            c.date_to = gr.Textbox(label="Bis (Datum)", placeholder="JJJJ-MM-TT", max_lines=1, min_width=140)
         c.use_time = gr.Checkbox(value=True, label="Zeitangabe der Frage beachten", elem_id="qa-use-time",
                                  info="„im Februar 2020“, „2016“, „vor 2020“, „neueste“: Artikel aus "
                                       "dieser Zeit zuerst, andere nicht ausgeschlossen.")
@@ -148,36 +170,45 @@ def _chat_column(c: SimpleNamespace, pipeline: Pipeline, settings: Settings) -> 
 
 
 def _side_column(c: SimpleNamespace) -> None:
+    gr.HTML(PANEL_BAR, js_on_load=None, elem_id="qa-panel-bar", padding=False)
     with gr.Tabs(elem_id="qa-tabs") as c.tabs:
         with gr.Tab("Artikel", id="artikel"):
             c.inspector = gr.HTML(INSPECTOR_EMPTY, js_on_load=_BRIDGE_JS, elem_id="qa-inspector")
         with gr.Tab("Quellen", id="quellen"):
             c.sources = gr.HTML(SOURCES_EMPTY, js_on_load=None, elem_id="qa-sources")
         with gr.Tab("Als Markdown", id="markdown"):
-            c.export = gr.Code("", language="markdown", label="Antwort mit Quellen (Markdown)",
+            c.export = gr.Code("", language="markdown", label="Gespräch mit Quellen (Markdown)",
                                interactive=False, wrap_lines=True, elem_id="qa-export")
         with gr.Tab("Korpus", id="korpus"):
             c.corpus = gr.HTML("", js_on_load=None, elem_id="qa-corpus")
 
 
 def wire(app: gr.Blocks, c: SimpleNamespace, h: "Handlers") -> None:
-    """The events: asking (the API's "/frage" too), citation clicks, page load, a new chat."""
+    """The events: asking (the API's "/frage" too), regenerating and editing, citation clicks,
+    page load, the chats kept in the browser."""
+    private = {"api_visibility": "private"}
     ask_inputs = [c.question, c.exchanges, c.sources_filter, c.date_from, c.date_to, c.method, c.use_time]
     ask_outputs = [c.exchanges, c.chatbot, c.question, c.status, c.sources, c.export]
-    after = {"fn": h.time_button, "inputs": [c.exchanges], "outputs": [c.drop_time], "api_visibility": "private"}
-    app.load(h.load, outputs=[c.header, c.sources_filter, c.corpus, c.inspector], api_visibility="private",
-             show_progress="hidden")
+    redo_inputs = [c.exchanges, c.sources_filter, c.date_from, c.date_to, c.method, c.use_time]
+    after = {"fn": h.after_answer, "inputs": [c.exchanges, c.chat_id, c.saved],
+             "outputs": [c.drop_time, c.chat_id, c.saved, c.chats, c.chats_box], "show_progress": "hidden", **private}
+    shown = [c.exchanges, c.chat_id, c.saved, c.chatbot, c.status, c.sources, c.export, c.inspector, c.drop_time,
+             c.chats, c.chats_box]  # what switching to another chat changes
+    app.load(h.load, inputs=[c.saved], outputs=[c.header, c.sources_filter, c.corpus, *shown],
+             show_progress="hidden", **private)
     asking = {"concurrency_limit": CONCURRENCY, "concurrency_id": "frage"}
     c.question.submit(h.ask, ask_inputs, ask_outputs, api_name="frage", validator=h.check, **asking).then(**after)
-    c.send.click(h.ask, ask_inputs, ask_outputs, api_visibility="private", validator=h.check, **asking).then(**after)
-    c.chatbot.example_select(pick_example, None, c.question, api_visibility="private").then(
-        h.ask, ask_inputs, ask_outputs, api_visibility="private", **asking).then(**after)
+    c.send.click(h.ask, ask_inputs, ask_outputs, validator=h.check, **asking, **private).then(**after)
+    c.chatbot.example_select(pick_example, None, c.question, **private).then(
+        h.ask, ask_inputs, ask_outputs, **asking, **private).then(**after)
+    c.chatbot.retry(h.retry, redo_inputs, ask_outputs, **asking, **private).then(**after)
+    c.chatbot.edit(h.edit, redo_inputs, ask_outputs, **asking, **private).then(**after)
     c.drop_time.click(h.ask_without_time, [c.exchanges, c.sources_filter, c.date_from, c.date_to, c.method],
-                      ask_outputs, api_visibility="private", **asking).then(**after)
-    c.inspector.click(h.open_link, [c.exchanges], [c.inspector, c.tabs, c.sources, c.export], api_visibility="private")
-    reset_outputs = [c.exchanges, c.chatbot, c.status, c.sources, c.export, c.inspector, c.question, c.drop_time]
-    c.new_chat.click(h.reset, None, reset_outputs, api_visibility="private")
-    c.chatbot.clear(h.reset, None, reset_outputs, api_visibility="private")
+                      ask_outputs, **asking, **private).then(**after)
+    c.inspector.click(h.open_link, [c.exchanges], [c.inspector, c.tabs, c.sources], **private)
+    c.chats.input(h.open_chat, [c.chats, c.saved], shown, show_progress="hidden", **private)
+    c.new_chat.click(h.new_chat, [c.saved], [*shown, c.question], show_progress="hidden", **private)
+    c.chatbot.clear(h.delete_chat, [c.chat_id, c.saved], shown, show_progress="hidden", **private)
 
 
 def pick_example(evt: gr.SelectData):
@@ -190,19 +221,44 @@ class Handlers:
     def __init__(self, pipeline: Pipeline, settings: Settings, gate: Gate, c: SimpleNamespace) -> None:
         self.pipeline, self.settings, self.gate, self.c = pipeline, settings, gate, c
 
-    def load(self, request: gr.Request):
+    def load(self, saved, request: gr.Request):
+        """A page load: the corpus, a linked passage (?artikel=…), and the chat this browser showed last."""
+        c, shown = self.c, {}
         try:
             records = self.pipeline.articles()
+            shown.update({c.header: header_html(self.settings, records),
+                          c.sources_filter: gr.update(choices=article_choices(records)), c.corpus: corpus_html(records)})
         except Exception as exc:
             notify(exc)
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        store = SavedChats.read(saved)
+        shown.update(self.show_chat(store, store.current))
         try:  # a link from the API: ?artikel=<file>&von=<start>&bis=<end>
             linked = linked_passage(self.pipeline, request.query_params)
         except Exception as exc:
             notify(exc)
             linked = None
-        return (header_html(self.settings, records), gr.update(choices=article_choices(records)),
-                corpus_html(records), gr.skip() if linked is None else linked)
+        if linked is not None:
+            shown[c.inspector] = linked
+        return shown
+
+    def show_chat(self, store: SavedChats, chat_id: str | None) -> dict:
+        """The updates that show one kept chat (None: a new, empty one) and mark it current."""
+        c = self.c
+        past = store.exchanges(chat_id)
+        chat_id = chat_id if past else None
+        store = store.select(chat_id)
+        last = past[-1].answer if past else None
+        return {c.exchanges: past, c.chat_id: chat_id, c.saved: store.plain(), c.chatbot: chat_messages(past),
+                c.status: status_html(last) if last else "",
+                c.sources: sources_html(last, len(past) - 1) if last else SOURCES_EMPTY,
+                c.export: conversation_markdown(past), c.inspector: INSPECTOR_EMPTY,
+                c.drop_time: gr.update(visible=last is not None and last.question_time is not None),
+                **self._chat_list(store)}
+
+    def _chat_list(self, store: SavedChats) -> dict:
+        c, count = self.c, len(store.chats)
+        return {c.chats: gr.update(choices=store.choices(), value=store.current),
+                c.chats_box: gr.update(label=f"Gespräche ({count})" if count else "Gespräche")}
 
     def check(self, frage, past, artikel, von, bis, verfahren=None, zeit=True):
         """Runs before `ask`: a German message under the field at fault, no request."""
@@ -212,25 +268,31 @@ class Handlers:
     def ask(self, frage, past, artikel, von, bis, verfahren=None, zeit=True):
         """Answer one question of this session, streaming; parameters are the API's names
         (`zeit`: prefer the time the question names)."""
-        c = self.c
         try:
             text = clean_question(frage, self.settings.max_question_chars)
             filters = make_filters(artikel, von, bis, zeit)
         except QAError as exc:
             notify(exc)
             return
-        yield {c.chatbot: chat_messages(past, (text, "*Suche in den Artikeln …*")), c.question: "",
-               c.status: "<div class='qa-status'><span class='qa-muted'>Suche läuft …</span></div>"}
+        yield from self._answer(text, tuple(past), filters, verfahren, box=True)
+
+    def _answer(self, text, past, filters, verfahren, box: bool, restore=None):
+        """Ask `text` after the exchanges `past` and show it; `box`: the question came from the
+        question box (emptied while answering, given back when answering fails); `restore`: the
+        exchanges to show again when answering fails (default `past`)."""
+        c = self.c
+        pending = {c.chatbot: chat_messages(past, (text, "*Suche in den Artikeln …*")), c.status: SEARCHING}
+        yield pending | ({c.question: ""} if box else {})
         try:
             answer = yield from self._stream(text, past, filters, verfahren)
         except Exception as exc:  # every failure becomes a German toast; the question is kept
             notify(exc)
-            yield {c.chatbot: chat_messages(past), c.question: text, c.status: ""}
+            kept = past if restore is None else restore
+            yield {c.exchanges: kept, c.chatbot: chat_messages(kept), c.status: ""} | ({c.question: text} if box else {})
             return
         past = tuple(past) + (Exchange(text, answer),)
-        index = len(past) - 1
         yield {c.exchanges: past, c.chatbot: chat_messages(past), c.status: status_html(answer, filters),
-               c.sources: sources_html(answer, index), c.export: answer_markdown(text, answer)}
+               c.sources: sources_html(answer, len(past) - 1), c.export: conversation_markdown(past)}
 
     def _stream(self, text, past, filters, verfahren):
         """Yield the UI updates while the answer streams; return the final Answer."""
@@ -249,9 +311,39 @@ class Handlers:
             raise RuntimeError("Pipeline.stream ended without an Answer")
         return answer
 
-    def time_button(self, past):
-        """"Ohne Zeitangabe erneut fragen" only under an answer that used the question's time."""
-        return gr.update(visible=bool(past) and past[-1].answer.question_time is not None)
+    def retry(self, past, artikel, von, bis, verfahren=None, zeit=True):
+        """"Erneut beantworten" under the last answer: its question once more, in its place."""
+        if not past:
+            return
+        yield from self._redo(past[-1].question, tuple(past[:-1]), artikel, von, bis, verfahren, zeit,
+                              restore=tuple(past))
+
+    def edit(self, past, artikel, von, bis, verfahren, zeit, evt: gr.EditData):
+        """A question edited in the chat: asked anew in its place; the exchanges after it are dropped."""
+        index = evt.index if isinstance(evt.index, int) else -1
+        if not past or not 0 <= index < 2 * len(past) or index % 2:
+            yield {self.c.chatbot: chat_messages(past or ())}  # not a question of this chat: shown as it was
+            return
+        yield from self._redo(str(evt.value), tuple(past[:index // 2]), artikel, von, bis, verfahren, zeit,
+                              restore=tuple(past))
+
+    def _redo(self, frage, before, artikel, von, bis, verfahren, zeit, restore=None):
+        try:
+            text = clean_question(frage, self.settings.max_question_chars)
+            filters = make_filters(artikel, von, bis, zeit)
+        except QAError as exc:
+            notify(exc)
+            yield {self.c.chatbot: chat_messages(restore if restore is not None else before)}
+            return
+        yield from self._answer(text, before, filters, verfahren, box=False, restore=restore)
+
+    def after_answer(self, past, chat_id, saved):
+        """After every answer: keep the chat in the browser; "Ohne Zeitangabe erneut fragen" only
+        under an answer that used the question's time."""
+        c = self.c
+        chat_id, store = SavedChats.read(saved).store(chat_id, past or ())
+        return {c.drop_time: gr.update(visible=bool(past) and past[-1].answer.question_time is not None),
+                c.chat_id: chat_id, c.saved: store.plain(), **self._chat_list(store)}
 
     def ask_without_time(self, past, artikel, von, bis, verfahren=None):
         """The last question once more, without the time it names (the user removed it)."""
@@ -268,12 +360,17 @@ class Handlers:
             return {c.inspector: problem_html(user_message(exc)), c.tabs: gr.Tabs(selected="artikel")}
         shown = {c.inspector: body, c.tabs: gr.Tabs(selected="artikel")}
         if index is not None:
-            exchange = past[index]
-            shown.update({c.sources: sources_html(exchange.answer, index),
-                          c.export: answer_markdown(exchange.question, exchange.answer)})
+            shown[c.sources] = sources_html(past[index].answer, index)
         return shown
 
-    def reset(self):
-        c = self.c
-        return {c.exchanges: (), c.chatbot: [], c.status: "", c.sources: SOURCES_EMPTY, c.export: "",
-                c.inspector: INSPECTOR_EMPTY, c.question: "", c.drop_time: gr.update(visible=False)}
+    def open_chat(self, chosen, saved):
+        """A chat picked from the list of chats kept in this browser."""
+        return self.show_chat(SavedChats.read(saved), chosen)
+
+    def new_chat(self, saved):
+        """"Neues Gespräch": an empty chat; the one shown stays in the list."""
+        return self.show_chat(SavedChats.read(saved), None) | {self.c.question: ""}
+
+    def delete_chat(self, chat_id, saved):
+        """The chat's bin icon: the chat shown is deleted, also from the list."""
+        return self.show_chat(SavedChats.read(saved).delete(chat_id), None)
