@@ -283,3 +283,33 @@ def test_regenerate_and_edit_the_last_question(opened):
     expect(bots).to_have_count(1, timeout=ANSWER_TIMEOUT_MS)
     expect(users.first).to_contain_text("Wer ist der niederländische Außenminister?")
     expect(bots.first).to_contain_text("Blok")
+
+
+def test_a_link_into_the_app_opens_the_passage_as_a_panel_on_a_phone(browser):
+    """The API's citation links (?artikel=…&von=…&bis=…) on a phone: the panel with the passage,
+    and "Zurück zum Gespräch" leads to the chat."""
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import expect
+
+    from ui_helpers import REPO, UI_TIMEOUT_MS, app_url
+
+    quote = "Der aktuelle Irak-Einsatz der NATO läuft seit Oktober 2018."
+    source = "002_02adc48ef0db0a26.txt"
+    start = (REPO / "corpus" / source).read_text(encoding="utf-8").index(quote)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
+    try:
+        page = context.new_page()
+        query = urlencode({"artikel": source, "von": start, "bis": start + len(quote)})
+        page.goto(f"{app_url()}?{query}", wait_until="domcontentloaded", timeout=UI_TIMEOUT_MS)
+        mark = page.locator("#qa-inspector mark")
+        expect(mark).to_have_text(quote, timeout=UI_TIMEOUT_MS)
+        expect(mark).to_be_in_viewport()
+        close = page.get_by_role("button", name="Zurück zum Gespräch")
+        expect(close).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "layout-390-link.png")
+        close.click()
+        expect(page.locator("#qa-question textarea")).to_be_in_viewport()
+        _no_horizontal_overflow(page)
+    finally:
+        context.close()
