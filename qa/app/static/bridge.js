@@ -90,20 +90,22 @@ if (!window.__qaLinks) {
   setTop();
 }
 
-// Scroll only the panel's own scroll areas (never the page): the mark to their middle, else
-// the article's start to their top. After the next frame: `watch` runs before the new HTML is in place.
+// Scroll only the panel's own scroll areas (never the page): the mark to their middle, else back
+// to their top (a new article opens at its start). After the next frame: `watch` runs before the
+// new HTML is in place.
 const scrollPanel = () => {
   const mark = element.querySelector('mark');
-  const target = mark || element.querySelector('.qa-article, .qa-empty') || element.firstElementChild;
-  if (!target) return;
-  for (let box = target.parentElement; box && box !== document.body && box !== document.documentElement;
+  for (let box = element.parentElement; box && box !== document.body && box !== document.documentElement;
        box = box.parentElement) {
     const style = window.getComputedStyle(box);
     if (!/(auto|scroll)/.test(style.overflowY) || box.scrollHeight <= box.clientHeight) continue;
-    const inner = target.getBoundingClientRect();
+    if (!mark) {
+      box.scrollTop = 0;
+      continue;
+    }
+    const inner = mark.getBoundingClientRect();
     const outer = box.getBoundingClientRect();
-    const offset = inner.top - outer.top - (mark ? (box.clientHeight - inner.height) / 2 : 0);
-    box.scrollTop = Math.max(0, box.scrollTop + offset);
+    box.scrollTop = Math.max(0, box.scrollTop + inner.top - outer.top - (box.clientHeight - inner.height) / 2);
   }
 };
 watch('value', () => requestAnimationFrame(() => requestAnimationFrame(scrollPanel)));
