@@ -134,28 +134,39 @@ class Pipeline:
                 return report
 
     def index_is_current(self) -> bool:
-        """True when the index exists and matches the corpus folder (`index_matches`)."""
+        """True when the index exists, matches the corpus folder (`index_matches`) and no ingest
+        was killed half-way in it (`needs_repair`)."""
+        from qa.ingest.indexer import needs_repair
+
         self.refresh()
         try:
             files = self.store.file_records()
         except IndexNotFoundError:
             return False
-        return index_matches(self.settings, files)
+        return not needs_repair(self.store, files) and index_matches(self.settings, files)
 
     def ensure_index(self, progress: bool | None = None, on_wait=None) -> IngestReport | None:
         """Build the index on first use, update it when the corpus changed; None when current.
 
         While another process writes the index, this one does not: it answers from the last
         published index (the report's `busy` says so), or, when there is none yet, waits for
-        the writer to finish (`on_wait(German message)` first) and then checks again."""
+        the writer to finish (`on_wait(German message)` first) and then checks again. Without
+        space to write, the last published index answers too (the report's `busy` says why)."""
+        from qa.errors import DiskFullError
+
         try:
-            return self._ensure_locked(progress, wait=0)
-        except IndexBusyError:
-            if self._has_index():
-                return IngestReport(busy=READING_LAST)
-        if on_wait is not None:
-            on_wait(WAITING)
-        return self._ensure_locked(progress, wait=-1)
+            try:
+                return self._ensure_locked(progress, wait=0)
+            except IndexBusyError:
+                if self._has_index():
+                    return IngestReport(busy=READING_LAST)
+            if on_wait is not None:
+                on_wait(WAITING)
+            return self._ensure_locked(progress, wait=-1)
+        except DiskFullError as exc:
+            if not self._has_index():
+                raise
+            return IngestReport(busy=str(exc))
 
     def _ensure_locked(self, progress: bool | None, wait: float) -> IngestReport | None:
         with writer_lock(self.settings, wait=wait):
@@ -170,16 +181,19 @@ class Pipeline:
 
     def refresh(self) -> bool:
         """Reopen store and retriever when another process published a new generation of the
-        index; True when this call reopened them. Questions in flight, and other threads while
-        the new retriever is built, keep answering from the old ones."""
+        index, or replaced or repaired its folder (`qa ingest --rebuild`, `rm -r` and `qa ingest`);
+        True when this call reopened them. Questions in flight, and other threads while the new
+        retriever is built, keep answering from the old ones."""
         store = self._store
         if store is None:
             return False
         try:
             if store.current_generation() == store.generation:
                 return False
+        except IndexCorruptError:
+            pass  # unreadable: what is there now may have been rebuilt since (else the reopen says so)
         except QAError:
-            return False  # unreachable or unreadable: the question's own store access says so
+            return False  # unreachable: the question's own store access says so
         if not self._reopening.acquire(blocking=False):
             return False  # another thread reopens right now
         try:
@@ -206,6 +220,20 @@ class Pipeline:
         the hits an answerer sees, best first. The reranker sees a deeper pool where it asks for
         one (`pool(k)`), and so does the time preference; the result is cut to k."""
         return self._retrieve(question, k or self.settings.top_k, filters, self.question_time(question, filters))
+
+    def _within_topic(self, question: str):
+        """Retrieval for an implicit follow-up ("Wer schoss die Tore?"): the question alone and the
+        question within the last exchange's topic, fused; a question that only looked like a
+        follow-up still finds its own passages."""
+        from qa.retrieval.hybrid import rrf_fuse
+
+        def search(query: str, k: int, filters: Filters | None, when: QuestionTime | None) -> list[Hit]:
+            alone, within = self._retrieve(question, k, filters, when), self._retrieve(query, k, filters, when)
+            by_id = {h.chunk.id: h for h in within + alone}
+            fused = rrf_fuse([[h.chunk.id for h in alone], [h.chunk.id for h in within]], k=self.settings.rrf_k)
+            return [replace(by_id[cid], score=score, rank=rank) for rank, (cid, score) in enumerate(fused[:k], start=1)]
+
+        return search
 
     def _overview_hits(self, question: str, k: int, filters: Filters | None, when: QuestionTime | None) -> list[Hit]:
         """Hits for an overview: the time the question names is a filter where articles of that
@@ -267,6 +295,8 @@ class Pipeline:
         overview = asks_overview(understood.question)  # "Was passierte …?", "Fasse … zusammen."
         when = self.question_time(query, filters)
         search = self._overview_hits if overview else self._retrieve
+        if understood.context and not understood.read_context and not overview:
+            search = self._within_topic(understood.question)
         k = OVERVIEW_HITS if overview else self.settings.top_k
         try:
             hits = search(query, k, filters, when)
