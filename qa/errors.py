@@ -43,3 +43,7 @@ class ModelError(QAError):
 
 class IndexBusyError(QAError):
     """Another process is writing the index (it holds the writer lock)."""
+
+
+class DiskFullError(QAError):
+    """No space left where the index is written; what was published before stays readable."""

@@ -11,6 +11,12 @@ One writer at a time: an ingest holds the index's lock file (`qa.store.lock`) th
 publishes a new generation at the end, so that readers in other processes reopen the index
 (`qa.store.chroma_head`). Files that cannot be read any more, or that turned into something
 that is refused, are withdrawn: their record says why and their chunks are deleted.
+
+An ingest killed between two steps (`STEPS`) is finished or rolled back by the next one: the
+store's mark (`begin`, cleared by `publish`) or more chunks than the records name show it;
+chunks no record points to are deleted (a file's old version, a removed or withdrawn file's,
+a new version never committed), the group of a copy's first article is written, the collections
+of a killed rebuild are deleted, and the result is published.
 """
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ import logging
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from qa.ingest.chunking import chunk_file
 from qa.config import Settings
@@ -36,6 +43,17 @@ logger = logging.getLogger(__name__)
 PROGRESS_MIN_FILES = 6  # show a progress bar from this many files to embed
 DEFAULT_MAX_CHUNKS = Settings.model_fields["max_chunks_per_file"].default
 
+STEPS = ("begun", "repaired", "removed:forgotten", "removed:deleted", "refused:committed", "withdrawn:deleted",
+         "chunks:added", "files:committed", "old:deleted", "groups:committed")
+"""The writes of an ingest, in order; after each one `STEP_HOOK` is called with its name."""
+STEP_HOOK: Callable[[str], None] | None = None
+"""Tests set it to kill the process after a step (the index must survive every one)."""
+
+
+def _step(name: str) -> None:
+    if STEP_HOOK is not None:
+        STEP_HOOK(name)
+
 
 @dataclass
 class IngestReport:
@@ -45,8 +63,12 @@ class IngestReport:
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, German reason)
     withdrawn: list[str] = field(default_factory=list)  # served before, unreadable or refused now
-    busy: str = ""  # German: another process was writing, so nothing was done (Pipeline.ensure_index)
+    busy: str = ""  # German: why nothing was done (another process writes; no space) (Pipeline.ensure_index)
     chunks_written: int = 0
+    recovered: bool = False  # an ingest killed half-way was finished or rolled back (and this one publishes)
+    repaired: int = 0  # chunks that no file record pointed to, deleted
+    cleaned: int = 0  # collections a killed rebuild left, deleted
+    wrote: bool = False  # this run changed the live index, so it publishes at the end
     warnings: list[str] = field(default_factory=list)  # German, each naming its file (a file cut at max_chunks_per_file)
     seconds: float = 0.0
     duplicate_seconds: float = 0.0  # of `seconds`: finding near-duplicates (qa.ingest.duplicates)
@@ -64,6 +86,10 @@ class IngestReport:
             parts.append(f"{len(self.withdrawn)} zurückgezogen")
         if self.skipped:
             parts.append(f"{len(self.skipped)} übersprungen")
+        if self.recovered or self.cleaned:
+            left = [f"{self.repaired} verwaiste Abschnitte entfernt"] if self.repaired else []
+            left += ["Reste eines abgebrochenen Neuaufbaus gelöscht"] if self.cleaned else []
+            parts.append("abgebrochener Lauf bereinigt" + (f" ({', '.join(left)})" if left else ""))
         return (f"Index aktualisiert: {', '.join(parts)}; {self.chunks_written} Abschnitte eingebettet "
                 f"in {self.seconds:.1f} s." + "".join(f"\nWarnung: {w}" for w in self.warnings))
 
@@ -93,10 +119,16 @@ def ingest(settings: Settings, embedder, store: Store | None = None, rebuild: bo
         elif rebuild:
             store.drop()
         report = IngestReport(skipped=list(listing.refused))
+        if hasattr(store, "clean_up"):
+            report.cleaned = store.clean_up()  # what a killed rebuild left
         try:
             _update(settings, embedder, store, listing.files, report, progress)
+        except BaseException:
+            if rebuild and hasattr(store, "clean_up"):
+                _abandon(store)
+            raise
         finally:
-            if not rebuild and (report.changed or report.withdrawn):
+            if not rebuild and report.wrote:
                 store.publish()  # also what a failed run committed: readers should see it
         if rebuild:
             store.publish()
@@ -104,15 +136,50 @@ def ingest(settings: Settings, embedder, store: Store | None = None, rebuild: bo
         return report
 
 
+def _abandon(store: Store) -> None:
+    """Delete the collections of a rebuild that failed (a full disk gets its space back)."""
+    try:
+        store.clean_up(keep_own=False)
+    except Exception as exc:  # the next ingest deletes them
+        logger.info("could not delete the collections of the failed rebuild: %s", exc)
+
+
+def needs_repair(store: Store, records: dict[str, FileRecord]) -> bool:
+    """An ingest was killed half-way: the store says so (`interrupted`), or it holds more chunks
+    than the file records name (a file's old version, or a removed file's, was never deleted)."""
+    if hasattr(store, "interrupted") and store.interrupted():
+        return True
+    return store.count() > sum(r.chunks for r in records.values() if not r.skipped)
+
+
+def _remove_orphans(store: Store, committed: dict[str, FileRecord]) -> int:
+    """Delete the chunks that no file record points to; how many."""
+    live = {source: r.version for source, r in committed.items() if not r.skipped}
+    stray: dict[str, int] = {}
+    for chunk, version in store.all_chunks():
+        if live.get(chunk.source) != version:
+            stray[chunk.source] = stray.get(chunk.source, 0) + 1
+    for source in sorted(stray):
+        store.delete_chunks(source, keep_version=live.get(source))
+    return sum(stray.values())
+
+
+def _healed_groups(committed: dict[str, FileRecord]) -> list[FileRecord]:
+    """The first article of a group whose record never got its group (killed before
+    `groups:committed`): its group is its own name (qa.ingest.duplicates)."""
+    leaders = {r.group for r in committed.values() if r.group and r.group != r.source and not r.skipped}
+    return [replace(committed[s], group=s) for s in sorted(leaders)
+            if s in committed and not committed[s].skipped and not committed[s].group]
+
+
 def _update(settings: Settings, embedder, store: Store, files: list[Path], report: IngestReport,
             progress: bool | None) -> None:
     committed = store.file_records()
+    repair = needs_repair(store, committed)
     sidecar = load_sidecar(settings.corpus_dir)
     present = scan_corpus(settings, files, committed, sidecar)
-    for source in sorted(set(committed) - set(present)):
-        report.removed.append(source)
-        store.forget_file(source)  # commit point first: readers stop serving it
-        store.delete_chunks(source)
+    removed = sorted(set(committed) - set(present))
+    report.removed.extend(removed)
 
     todo: list[tuple[Article, CorpusFile]] = []
     refused: list[FileRecord] = []  # remembered, so that the next run does not read them until they change
@@ -146,14 +213,35 @@ def _update(settings: Settings, embedder, store: Store, files: list[Path], repor
         todo.append((article, found))
 
     report.withdrawn = [r.source for r in refused if committed.get(r.source) and not committed[r.source].skipped]
-    store.commit_files(restat + refused)
+    if repair or removed or refused or todo:
+        if hasattr(store, "begin"):
+            store.begin()  # marked until the publish at the end
+        report.wrote = True
+        _step("begun")
+    if repair:
+        report.recovered = True
+        report.repaired = _remove_orphans(store, committed)
+        healed = _healed_groups(committed)
+        store.commit_files(healed)
+        committed.update((r.source, r) for r in healed)
+        _step("repaired")
+    for source in removed:
+        store.forget_file(source)  # commit point first: readers stop serving it
+        _step("removed:forgotten")
+        store.delete_chunks(source)
+        _step("removed:deleted")
+    if restat or refused:
+        store.commit_files(restat + refused)
+        _step("refused:committed")
     for source in report.withdrawn:  # its old chunks go after its record
         store.delete_chunks(source)
+        _step("withdrawn:deleted")
     if todo:
         placed, regrouped = _copies(settings, todo, committed, present, sidecar, report)
         report.chunks_written = _embed_and_store(todo, settings, embedder, store, committed, progress, placed,
                                                  report.warnings)
         store.commit_files(regrouped)  # after the new copies are live: their groups name them
+        _step("groups:committed")
 
 
 def _copies(settings: Settings, todo: list, committed: dict[str, FileRecord], present: dict, sidecar: dict,
@@ -265,6 +353,7 @@ def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Setti
         if chunks:
             vectors = embedder.embed_passages([c.text for c in chunks])
             store.add_chunks(chunks, vectors, [v for _, _, v, cs in pending for _ in cs])
+            _step("chunks:added")
         records = []
         for article, found, version, cs in pending:
             size, mtime = stable_stat(found) if article.content_hash == found.content_hash else (-1, -1)
@@ -274,9 +363,11 @@ def _embed_and_store(articles: list[tuple[Article, CorpusFile]], settings: Setti
                                       group=group, minhash=minhash,
                                       title_derived=article.title_derived))
         store.commit_files(records)
+        _step("files:committed")
         for article, _, version, _ in pending:
             if article.source in committed:
                 store.delete_chunks(article.source, keep_version=version)
+                _step("old:deleted")
         bar.update(len(pending))
         pending.clear()
         return len(chunks)

@@ -80,6 +80,14 @@ class Store(Protocol):
     def drop(self) -> None:
         """Start over empty (for a rebuild); readers keep the published index until `publish`."""
 
+    # Optional (the indexer uses them where a store has them): an ingest that is killed half-way
+    # is noticed and cleaned up by the next one.
+    #   begin() -> None: mark the live index as being changed; `publish` clears the mark.
+    #   interrupted() -> bool: the mark of a writer that never published is there.
+    #   clean_up(keep_own: bool = True) -> int: delete what a killed or failed rebuild left
+    #     (with keep_own=False also this store's own unpublished rebuild); how many were deleted.
+    # Without them, leftover chunks are still found (`count()` above what the records name).
+
 
 def _chroma(settings, embedder, create: bool, rebuild: bool) -> Store:
     from qa.store.chroma import ChromaStore

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 
 import numpy as np
 
@@ -26,7 +27,8 @@ from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from qa.records import Chunk, Filters, Sentence, date_span
 from qa.store import FORMAT_VERSION, FileRecord
-from qa.store.chroma_client import (chroma_embedding_function, forget_local_client, guarded, open_client,
+from qa.store.chroma_client import (chroma_embedding_function, disk_full_error, folder_identity,
+                                    forget_local_client, guarded, is_disk_full, not_the_index, open_client,
                                     remove_local_index)
 from qa.store.chroma_head import Head, new_token, pair_names, read_head, stale_collections, write_head
 
@@ -42,7 +44,10 @@ class ChromaStore:
     def open(cls, settings: Settings, embedder, create: bool = False, rebuild: bool = False) -> "ChromaStore":
         """Open the index; `create` makes it when missing; `rebuild` starts a new, empty generation
         that readers see only once it is published, and a damaged local folder is deleted and
-        made anew (never a folder that is not Chroma's)."""
+        made anew (never a folder that is not Chroma's). A writer (`create`) reads a local folder
+        anew: what this process cached of it may predate another process's writes."""
+        if create or rebuild:
+            forget_local_client(settings)
         try:
             store = cls(settings, embedder, create=create or rebuild, check=not rebuild)
         except IndexCorruptError:
@@ -56,12 +61,15 @@ class ChromaStore:
             store.drop()
         return store
 
+    @guarded
     def __init__(self, settings: Settings, embedder, create: bool = False, check: bool = True) -> None:
         """Open the index's live generation; `create` makes an empty one when there is none;
         `check=False` skips the model check (only for a rebuild, which starts a new generation)."""
         self.settings = settings
         self.embedder = embedder
         self.client = open_client(settings)
+        self._identity = folder_identity(settings)  # the local folder this store reads (None: server)
+        self._rebuilding = False  # drop() made a pair that readers see only after publish()
         self._ef = chroma_embedding_function(embedder)
         head = read_head(self.client, settings.collection, self._names, self._ef)
         if head is None:
@@ -85,6 +93,9 @@ class ChromaStore:
         try:
             return {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
         except Exception as exc:
+            error = not_the_index(self.settings, exc)  # a full disk, a server gone
+            if error is not None:
+                raise error from exc
             raise IndexCorruptError(
                 f"Der Index kann nicht gelesen werden ({type(exc).__name__}: {exc}). "
                 "Bitte `qa ingest --rebuild` ausführen."
@@ -94,6 +105,8 @@ class ChromaStore:
         try:
             return self.client.get_collection(name, embedding_function=self._ef)
         except Exception as exc:
+            if is_disk_full(exc):
+                raise disk_full_error(self.settings) from exc
             raise IndexCorruptError(
                 f"Die Sammlung {name} im Index ist nicht lesbar ({type(exc).__name__}). "
                 "Bitte `qa ingest --rebuild` ausführen."
@@ -136,7 +149,10 @@ class ChromaStore:
 
     @guarded
     def current_generation(self) -> str:
-        """The stamp the index carries now ("" when it is gone): another process may have published."""
+        """The stamp the index carries now ("" when it is gone, or when the local folder was deleted
+        or replaced since this store opened it: its old files are what this store still reads)."""
+        if self._identity is not None and folder_identity(self.settings) != self._identity:
+            return ""
         head = read_head(self.client, self.settings.collection, self._names, self._ef)
         return head.generation if head else ""
 
@@ -146,14 +162,50 @@ class ChromaStore:
         until `publish`."""
         if not self._empty:  # a store created just now is empty already
             self.head = self._new_pair()
+            self._rebuilding = True
+
+    # -- interrupted writers ---------------------------------------------------
+    @guarded
+    def begin(self) -> None:
+        """Mark the live index as being changed (the mark goes with the next `publish`): a writer
+        killed before it published leaves it, and the next one cleans up (`interrupted`)."""
+        if self._rebuilding:
+            return  # readers do not see the pair a rebuild writes
+        head = read_head(self.client, self.settings.collection, self._names, self._ef) or self.head
+        write_head(self.client, self.settings.collection, replace(head, unfinished=True), self._ef)
+
+    @guarded
+    def interrupted(self) -> bool:
+        """A writer was stopped before it published: it changed the live index (`begin`), or it
+        left the collections of a rebuild that the head does not name (`clean_up`)."""
+        if self._rebuilding:
+            return False
+        base = self.settings.collection
+        head = read_head(self.client, base, self._names, self._ef)
+        return bool(head and (head.unfinished or stale_collections(base, self._names(), head, self.head)))
+
+    @guarded
+    def clean_up(self, keep_own: bool = True) -> int:
+        """Delete the collections of this index that the head does not name: the pair of a rebuild
+        that was killed, and with `keep_own=False` the one this store's own failed rebuild wrote.
+        The number of collections deleted."""
+        base = self.settings.collection
+        head = read_head(self.client, base, self._names, self._ef)
+        if head is None:
+            return 0
+        stale = stale_collections(base, self._names(), head, *([self.head] if keep_own else []))
+        for name in stale:
+            self.client.delete_collection(name)
+        return len(stale)
 
     @guarded
     def publish(self) -> None:
         """Make what this store wrote the live index with a new stamp, then delete the pairs the
         head no longer names (the one a rebuild replaced, or a half-built one)."""
         base = self.settings.collection
-        self.head = Head(new_token(), self.head.chunks, self.head.files)
+        self.head = Head(new_token(), self.head.chunks, self.head.files)  # also clears `unfinished`
         write_head(self.client, base, self.head, self._ef)
+        self._rebuilding = False
         for name in stale_collections(base, self._names(), self.head):
             try:
                 self.client.delete_collection(name)

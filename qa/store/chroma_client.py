@@ -6,16 +6,24 @@ was when that system opened it: a write by another process shows up in the sqlit
 (counts, collection metadata) but not in query results. `forget_local_client` drops the
 cached system so that the next client reads the folder anew; clients that are still in use
 keep working on their old system.
+
+A local folder that is deleted or replaced underneath a running process (`rm -rf`, the recovery
+of a damaged index by `qa ingest --rebuild` in another process) is recognised by its identity
+(`folder_identity`: device and inode of the folder and of its catalogue): the open files of the
+old system still read the deleted ones. A full disk is its own German error (`DiskFullError`),
+never "damaged": the advice to rebuild would need even more space.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import threading
 import time
 
 from qa.config import Settings
-from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError, ServerUnavailableError
+from qa.errors import (DiskFullError, IndexCorruptError, IndexMismatchError, IndexNotFoundError, QAError,
+                       ServerUnavailableError)
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +44,46 @@ def remove_local_index(settings: Settings) -> None:
     forget_local_client(settings)
 
 
+def folder_identity(settings: Settings) -> tuple | None:
+    """Which local index folder is there now: device and inode of the folder and of its catalogue
+    (None in server mode, or when there is none). A folder deleted and made anew has another."""
+    if settings.server_mode:
+        return None
+    try:
+        folder = settings.vectorstore_dir.stat()
+        catalogue = (settings.vectorstore_dir / "chroma.sqlite3").stat()
+    except OSError:
+        return None
+    return folder.st_dev, folder.st_ino, catalogue.st_dev, catalogue.st_ino
+
+
+_FULL_TEXTS = ("no space left on device", "disk is full", "disk quota exceeded")
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    """The failure (or one it came from) is a full disk: ENOSPC/EDQUOT, or sqlite's and the
+    operating system's texts for it as Chroma passes them on."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if any(text in str(exc).lower() for text in _FULL_TEXTS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def disk_full_error(settings: Settings) -> DiskFullError:
+    where = (f"auf dem Chroma-Server {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
+             else f"auf dem Datenträger des Index ({settings.vectorstore_dir})")
+    return DiskFullError(
+        f"Kein Speicherplatz mehr {where}: der Index kann nicht weiter geschrieben werden. Er ist nicht "
+        "beschädigt – der zuletzt fertige Stand bleibt lesbar und wird weiter verwendet. Bitte Speicherplatz "
+        "freigeben und dann `qa ingest` erneut ausführen (nicht `--rebuild`: ein Neuaufbau braucht zeitweise "
+        "doppelt so viel Platz).")
+
+
 def forget_local_client(settings: Settings) -> None:
     """Drop Chroma's cached system for the local folder, so the next client reads it anew.
 
@@ -47,8 +95,12 @@ def forget_local_client(settings: Settings) -> None:
 
     system = SharedSystemClient._identifier_to_system.pop(str(settings.vectorstore_dir), None)
     SharedSystemClient._identifier_to_refcount.pop(str(settings.vectorstore_dir), None)
+    _systems_of.pop(str(settings.vectorstore_dir), None)
     if system is not None:
         _retire(system)
+
+
+_systems_of: dict[str, tuple | None] = {}  # folder -> identity of the folder its cached system reads
 
 
 RETIRE_SECONDS = 120.0  # a forgotten system is stopped this long after (no question takes longer)
@@ -89,10 +141,18 @@ def open_client(settings: Settings):
                 "oder lassen Sie QA_CHROMA_HOST leer, um den lokalen Index zu verwenden."
             ) from exc
         return client
-    settings.vectorstore_dir.mkdir(parents=True, exist_ok=True)
+    key = str(settings.vectorstore_dir)
     try:
-        return chromadb.PersistentClient(path=str(settings.vectorstore_dir), settings=chroma_settings)
+        settings.vectorstore_dir.mkdir(parents=True, exist_ok=True)
+        if key in _systems_of and _systems_of[key] != folder_identity(settings):
+            forget_local_client(settings)  # the cached system reads a folder that was deleted or replaced
+        client = chromadb.PersistentClient(path=key, settings=chroma_settings)
+        _systems_of.setdefault(key, folder_identity(settings))
+        return client
     except Exception as exc:
+        forget_local_client(settings)  # Chroma keeps a system that failed to start: never reuse it
+        if is_disk_full(exc):
+            raise disk_full_error(settings) from exc
         raise IndexCorruptError(
             f"Der Index in {settings.vectorstore_dir} ist beschädigt ({type(exc).__name__}). "
             "Bitte `qa ingest --rebuild` ausführen, um ihn neu aufzubauen."
@@ -133,27 +193,38 @@ def chroma_embedding_function(embedder):
 _OUR_BUGS = (TypeError, AttributeError, NameError, AssertionError, IndexMismatchError, IndexNotFoundError)
 
 
+def not_the_index(settings: Settings, exc: BaseException) -> QAError | None:
+    """The error for a failure that is not the index's fault: a full disk, a server that stopped
+    answering; None for any other."""
+    if is_disk_full(exc):
+        return disk_full_error(settings)
+    if settings.server_mode:
+        return ServerUnavailableError(
+            f"Der Chroma-Server {settings.chroma_host}:{settings.chroma_port} antwortet nicht mehr "
+            f"({type(exc).__name__}). Bitte den Server prüfen und die Frage erneut stellen.")
+    return None
+
+
 def guarded(method):
     """Translate a storage failure inside a Chroma call into a German QA error.
 
-    A server that stopped answering becomes ServerUnavailableError; a local index that
-    was deleted or damaged underneath a running process becomes IndexCorruptError.
+    A full disk becomes DiskFullError; a server that stopped answering ServerUnavailableError;
+    a local index that was deleted or damaged underneath a running process IndexCorruptError.
     Programming errors pass through unchanged."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except (ServerUnavailableError, IndexCorruptError):
+        except QAError:
             raise
         except _OUR_BUGS:
             raise
         except Exception as exc:
             settings = self.settings
-            if settings.server_mode:
-                raise ServerUnavailableError(
-                    f"Der Chroma-Server {settings.chroma_host}:{settings.chroma_port} antwortet nicht mehr "
-                    f"({type(exc).__name__}). Bitte den Server prüfen und die Frage erneut stellen.") from exc
+            error = not_the_index(settings, exc)
+            if error is not None:
+                raise error from exc
             raise IndexCorruptError(
                 f"Der Index in {settings.vectorstore_dir} ist nicht lesbar ({type(exc).__name__}: {exc}). "
                 "Bitte `qa ingest --rebuild` ausführen, um ihn neu aufzubauen.") from exc

@@ -13,6 +13,10 @@ The collection metadata lives in Chroma's sqlite catalogue, which another proces
 reach at once (unlike the vector index a local client keeps in memory), so reading the stamp
 costs well under a millisecond locally and one request on a server.
 
+A writer marks the head `unfinished` before it changes the live pair and clears the mark when
+it publishes (the same metadata write as the new stamp): a mark that is still there tells the
+next writer that an ingest was killed half-way (its leftovers are cleaned up, and it publishes).
+
 An index made before generations existed (`<name>`, `<name>-files`, no head) is read as the
 generation "legacy"; the first publish writes a head for it, a rebuild replaces it.
 """
@@ -32,6 +36,7 @@ class Head:
     generation: str
     chunks: str  # collection names of the live pair
     files: str
+    unfinished: bool = False  # a writer changed the live pair and has not published yet
 
 
 def head_name(base: str) -> str:
@@ -58,7 +63,8 @@ def read_head(client, base: str, list_names, ef) -> Head | None:
         meta = None  # shows up when listing below
     if meta is not None:
         try:
-            return Head(str(meta["qa_generation"]), str(meta["qa_chunks"]), str(meta["qa_files"]))
+            return Head(str(meta["qa_generation"]), str(meta["qa_chunks"]), str(meta["qa_files"]),
+                        bool(meta.get("qa_unfinished", False)))
         except KeyError as exc:
             raise IndexCorruptError(f"Der Kopf des Index ({head_name(base)}) ist unvollständig. "
                                     "Bitte `qa ingest --rebuild` ausführen.") from exc
@@ -73,13 +79,14 @@ def read_head(client, base: str, list_names, ef) -> Head | None:
 
 def write_head(client, base: str, head: Head, ef) -> None:
     """Point readers at `head` (one metadata write: the switch is atomic)."""
-    metadata = {"qa_generation": head.generation, "qa_chunks": head.chunks, "qa_files": head.files}
+    metadata = {"qa_generation": head.generation, "qa_chunks": head.chunks, "qa_files": head.files,
+                "qa_unfinished": head.unfinished}
     collection = client.get_or_create_collection(head_name(base), embedding_function=ef, metadata=metadata)
     collection.modify(metadata=metadata)
 
 
-def stale_collections(base: str, names: set[str], head: Head) -> list[str]:
-    """Collections of the index `base` that the head no longer names (old or half-built pairs)."""
+def stale_collections(base: str, names: set[str], head: Head, *more: Head) -> list[str]:
+    """Collections of the index `base` that the head (and `more`) no longer name (old or half-built pairs)."""
     pattern = re.compile(rf"^{re.escape(base)}(-g[0-9a-f]{{12}})?(-files)?$")
-    keep = {head.chunks, head.files}
+    keep = {name for h in (head, *more) for name in (h.chunks, h.files)}
     return sorted(n for n in names if pattern.match(n) and n not in keep)
