@@ -1,0 +1,108 @@
+"""A running `qa serve` whose index folder is repaired or replaced by another process: after
+`qa ingest --rebuild` recovered a damaged folder, and after `rm -r vectorstore; qa ingest`, the
+server reopens the folder that is there now (its identity changed) and answers from it, over
+HTTP, without a restart.
+
+The commands run as subprocesses through `tests/qa_fakes.py` (the command line with the fake
+embedder: the server and the ingests must use the same one); the server's reader is the real one.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, free_port, wait_for_http
+
+TESTS = Path(__file__).resolve().parent
+QUESTION = "Wie viele Mitglieder zählt die Koalition gegen den IS?"
+ANSWERING = "004_bde43ff6797f91e1.txt"
+ADDED = "005_koalition.txt"
+ADDED_TEXT = ("Koalition gegen den IS wächst\n\nDie internationale Koalition gegen den IS zählt inzwischen "
+              "83 Mitglieder, teilte das Auswärtige Amt am Montag in Berlin mit.\n")
+
+
+def qa(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(TESTS / "qa_fakes.py"), *args], env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def call(url: str, body: dict | None = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def ask(server) -> tuple[int, dict]:
+    return call(server.url + "v1/ask", {"question": QUESTION})
+
+
+def sources(record: dict) -> set[str]:
+    return {hit["source"] for hit in record["retrieved"]}
+
+
+@pytest.fixture
+def server(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    port = free_port()
+    env = dict(os.environ, QA_CORPUS_DIR=str(corpus), QA_VECTORSTORE_DIR=str(tmp_path / "vectorstore"),
+               QA_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
+    for variable in ("QA_UI_PASSWORD", "QA_HOST", "QA_CHROMA_HOST", "QA_API_KEY", "QA_TEST_DISK_FULL",
+                     "QA_TEST_KILL_AFTER"):
+        env.pop(variable, None)
+    run = qa(env, "ingest")
+    assert run.returncode == 0, run.stderr
+    log = tmp_path / "serve.log"
+    with open(log, "w", encoding="utf-8") as out:
+        process = subprocess.Popen([sys.executable, str(TESTS / "qa_fakes.py"), "serve"], env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for_http(url + "health", process, timeout=600)
+        yield type("Server", (), {"url": url, "env": env, "corpus": corpus, "index": tmp_path / "vectorstore",
+                                  "log": log})
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_the_server_reopens_a_repaired_or_replaced_index_folder(server):
+    status, record = ask(server)
+    assert status == 200 and ANSWERING in sources(record)
+
+    with open(server.index / "chroma.sqlite3", "r+b") as catalogue:  # damaged underneath the server
+        catalogue.write(b"kaputt" * 2000)
+    status, error = ask(server)
+    assert status == 503 and "qa ingest --rebuild" in error["error"]["message"]
+
+    rebuilt = qa(server.env, "ingest", "--rebuild")  # as the message says, in another process
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "beschädigt und wird für den Neuaufbau entfernt" in rebuilt.stderr  # a new folder
+    status, record = ask(server)
+    assert status == 200, record  # was: 503 until the server was restarted
+    assert ANSWERING in sources(record)
+    status, health = call(server.url + "health")
+    assert status == 200 and health["articles"] == 5
+
+    shutil.rmtree(server.index)  # a user starts over
+    (server.corpus / ADDED).write_text(ADDED_TEXT, encoding="utf-8")
+    built = qa(server.env, "ingest")
+    assert built.returncode == 0 and "6 neu" in built.stdout, built.stderr
+    status, record = ask(server)
+    assert status == 200 and ADDED in sources(record), record  # was: the deleted files, without the new article
+    status, health = call(server.url + "health")
+    assert status == 200 and health["articles"] == 6
+    assert "Traceback" not in server.log.read_text(encoding="utf-8")
