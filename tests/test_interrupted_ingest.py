@@ -100,7 +100,7 @@ def new_state_served(reader) -> None:
     assert all(hit.chunk.source != REMOVED for hit in reader.retrieve("Koalition gegen den IS Mitglieder", k=30))
 
 
-@pytest.mark.parametrize("step", [step for step in STEPS if step != "repaired"])  # repairs: below
+@pytest.mark.parametrize("step", [step for step in STEPS if step != "repaired"])  # "repaired": below
 def test_ingest_killed_after_a_step_is_finished_by_the_next(indexed, reader_model, step):
     from qa.ingest.indexer import ingest
     from qa.pipeline import Pipeline
@@ -135,6 +135,21 @@ def test_the_report_says_what_was_cleaned_up(indexed):
     assert again.returncode == 0, again.stderr
     assert "0 neu, 0 geändert, 0 entfernt" in again.stdout  # the killed run did those
     assert "abgebrochener Lauf bereinigt" in again.stdout and "verwaiste Abschnitte entfernt" in again.stdout
+
+
+def test_a_clean_up_that_is_killed_is_done_by_the_next_run(indexed, reader_model):
+    from qa.pipeline import Pipeline
+
+    settings, env = indexed
+    reader = Pipeline(settings, embedder=FakeEmbedder(), reader=reader_model)
+    reader.ask(QUESTION)
+    change_everything(settings.corpus_dir)
+    assert qa_ingest(env, kill_after="files:committed").returncode == -signal.SIGKILL
+    assert qa_ingest(env, kill_after="repaired").returncode == -signal.SIGKILL  # the step this adds
+    again = qa_ingest(env)
+    assert again.returncode == 0 and "abgebrochener Lauf bereinigt" in again.stdout, again.stderr
+    assert leftovers(settings) == CLEAN
+    new_state_served(reader)
 
 
 def test_qa_ask_finishes_a_killed_ingest_first(indexed, reader_model):
