@@ -23,7 +23,8 @@ The questions of gold files in our own format (`--gold`, e.g. ../shared/eval/dev
 is for calibration only) can be added, over their corpus, judged as ../shared/eval/score.py
 judges them; so can SQuAD 2.0 files of news passages with their own near-miss unanswerable
 questions (`--news`, data/newsqa_de/newsqa_de.calibration.json): their passages become a corpus
-of their own, one file each. The result goes to `calibration.json` beside the weights, with its
+of their own, one file each, and each question is asked of its own passage (the questions were
+written for one passage, not to single it out among a hundred: "Wer leitete die Untersuchung?"). The result goes to `calibration.json` beside the weights, with its
 figures, overall and per source.
 """
 from __future__ import annotations
@@ -91,8 +92,13 @@ def observe_gold(answerer, pipeline, row: dict) -> dict | None:
     from qa.eval.score import contains
     from qa.conversation import rewrite
 
+    from qa.records import Filters
+
     understood = rewrite(row["question"], history_of(row))
-    o = observe(answerer, understood.question, pipeline.retrieve(understood.query), (), row["answerable"],
+    # a question written for one passage ("Wer leitete die Untersuchung?") names too little to pick
+    # its passage among a hundred others: it is asked of its own passage (`passage`)
+    filters = Filters(sources=(row["passage"],)) if row.get("passage") else None
+    o = observe(answerer, understood.question, pipeline.retrieve(understood.query, filters=filters), (), row["answerable"],
                 AnswerContext(conversation=understood.context if understood.read_context else ""))
     if o is None:
         return None
@@ -144,7 +150,7 @@ def news_rows(path: Path, corpus: Path) -> list[dict]:
             for qa in paragraph["qas"]:
                 answers = [[a["text"]] for a in qa.get("answers") or []][:1]
                 rows.append({"id": qa["id"], "question": qa["question"], "answerable": not qa.get("is_impossible"),
-                             "answers": answers, "sources": [name] if answers else []})
+                             "answers": answers, "sources": [name] if answers else [], "passage": name})
     return rows
 
 
