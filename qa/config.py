@@ -3,6 +3,9 @@
 Every knob of the product (folders, models, chunk sizes, top-k, thresholds, server address,
 the app's host, port and password) lives here, validated once at construction; a bad value is
 a SettingsError in German that names the setting and its environment variable (`QA_<NAME>`).
+The names of registered implementations (`answerer`, `reranker`, `store`) are the registries'
+to judge (qa.answer, qa.retrieval.rerank, qa.store: "unknown name" when asked); the Pipeline
+asks them when it is built, so settings import none of the layers above them.
 `Settings(...)` itself never reads the environment (tests and benchmarks get what they ask
 for); `Settings.from_env()` takes `QA_*` variables, then defaults.
 """
@@ -118,9 +121,6 @@ class Settings(BaseSettings):
         if self.public_url is not None and not re.match(r"^https?://[^/?#\s]+(/[^?#\s]*)?$", self.public_url):
             raise ValueError(f"Einstellung public_url (QA_PUBLIC_URL) muss eine Adresse wie http://rechner:7860 sein, "
                              f"nicht {self.public_url!r}.")
-        _check_registered("answerer", self.answerer, _answerers())
-        _check_registered("reranker", self.reranker, _rerankers())
-        _check_registered("store", self.store, _stores())
         return self
 
     @property
@@ -171,29 +171,6 @@ class _FromEnvironment(Settings):
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
                                    file_secret_settings):
         return (init_settings, env_settings)
-
-
-def _check_registered(name: str, value: str, known: tuple[str, ...]) -> None:
-    if value not in known:
-        raise ValueError(f"Einstellung {name}: unbekannter Wert {value!r} ({', '.join(known)}).")
-
-
-def _answerers() -> tuple[str, ...]:
-    from qa.answer import choices
-
-    return choices()
-
-
-def _rerankers() -> tuple[str, ...]:
-    from qa.retrieval.rerank import RERANKERS
-
-    return tuple(RERANKERS)
-
-
-def _stores() -> tuple[str, ...]:
-    from qa.store import STORES
-
-    return tuple(STORES)
 
 
 _TYPE_MESSAGES = {"int_parsing": "muss eine ganze Zahl sein", "int_from_float": "muss eine ganze Zahl sein",

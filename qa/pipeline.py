@@ -13,7 +13,8 @@ import time
 from dataclasses import replace
 from typing import Iterator, Sequence
 
-from qa.answer import ANSWERERS, AnswerContext, Answerer, resolve
+from qa.answer import ANSWERERS, check as check_answerer, resolve
+from qa.answer.base import AnswerContext, Answerer
 from qa.answer.assistant import Assistant, Corpus, is_client_task, is_small_talk, without_greeting
 from qa.answer.overview import OVERVIEW_HITS, OverviewAnswerer, asks_overview
 from qa.answer.timeline import annotate
@@ -27,9 +28,11 @@ from qa.ingest.indexer import IngestReport, index_matches, ingest
 from qa.ingest.metadata import load_sidecar
 from qa.records import Answer, Article, Filters, Hit, QuestionTime, Turn
 from qa.retrieval.hybrid import Retriever
-from qa.retrieval.rerank import Reranker, make_reranker
+from qa.retrieval.rerank import check as check_reranker, make_reranker
+from qa.retrieval.reranker import Reranker
 from qa.retrieval.timing import prefer_time
-from qa.store import FileRecord, Store, open_store
+from qa.store import check as check_store, open_store
+from qa.store.base import FileRecord, Store
 from qa.store.lock import READING_LAST, WAITING, writer_lock
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,11 @@ def clean_question(question: str, max_chars: int) -> str:
 
 class Pipeline:
     def __init__(self, settings: Settings, embedder=None, reader=None) -> None:
+        """A SettingsError (German) at once when the settings name an unknown answerer, reranker
+        or store (the registries judge their names, not Settings)."""
+        check_answerer(settings.answerer)
+        check_reranker(settings.reranker)
+        check_store(settings.store)
         self.settings = settings
         self._embedder = embedder
         self._reader = reader

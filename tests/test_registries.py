@@ -14,7 +14,8 @@ from qa.config import Settings
 from qa.errors import SettingsError
 from qa.pipeline import Pipeline
 from qa.records import Answer
-from qa.retrieval.rerank import RERANKERS, renumber
+from qa.retrieval.rerank import RERANKERS
+from qa.retrieval.reranker import renumber
 from qa.store import STORES, FileRecord
 
 
@@ -30,7 +31,7 @@ class ReverseOrder:
 def test_a_reranker_is_one_class_and_one_registry_line(monkeypatch, settings, fake_embedder):
     monkeypatch.setitem(RERANKERS, "reverse", lambda settings, pipeline: ReverseOrder())
     with pytest.raises(SettingsError, match="reranker"):
-        Settings(reranker="nicht-da")
+        Pipeline(Settings(reranker="nicht-da"))
     plain = Pipeline(settings, embedder=fake_embedder)
     plain.ingest(progress=False)
     reversed_ = Pipeline(settings.replace(reranker="reverse"), embedder=fake_embedder)
@@ -41,6 +42,16 @@ def test_a_reranker_is_one_class_and_one_registry_line(monkeypatch, settings, fa
     from qa.eval.squad import _product_ranking  # `qa eval --squad` ranks through the same stage
 
     assert _product_ranking(reversed_)(question)[0] == after[0].chunk.source
+
+
+@pytest.mark.parametrize("setting, known", [("answerer", "extractive, llm, auto"), ("reranker", "none, diversify"),
+                                             ("store", "chroma")])
+def test_an_unknown_name_is_a_german_settings_error_when_the_pipeline_is_built(settings, setting, known):
+    """Settings judge their own fields; the registry says "unknown name" when the Pipeline asks it."""
+    unknown = settings.replace(**{setting: "nicht-da"})  # not the settings' to judge
+    with pytest.raises(SettingsError) as error:
+        Pipeline(unknown)
+    assert str(error.value) == f"Einstellung {setting}: unbekannter Wert 'nicht-da' ({known})."
 
 
 class FirstSentence:

@@ -1,10 +1,12 @@
-"""Answerers: hits -> Answer. The `Answerer` protocol and the registry of implementations.
+"""Answerers: hits -> Answer. The registry of implementations; the `Answerer` protocol they
+follow, `AnswerContext`, `final` and `abstain` are in qa.answer.base (also importable from here).
 
 Every answerer streams: it yields text deltas as they are produced and then exactly one final
 `Answer` (whose text is authoritative: verification may change what was streamed). The
 registry maps a name to a `Spec` (German label, factory, availability check); the CLI's and the
-UI's choices, the settings check and evaluation all read it. A new answerer is a module with a
-class that follows `Answerer`, plus one line in `ANSWERERS`.
+UI's choices, the check of the `answerer` setting (`check`: "unknown name") and evaluation all
+read it. A new answerer is a module with a class that follows `Answerer`, plus one line in
+`ANSWERERS`.
 
     extractive   the trained reader (qa.answer.extractive): always available, milliseconds
     llm          a local GGUF model or an OpenAI-compatible server (qa.answer.generative),
@@ -13,42 +15,12 @@ class that follows `Answerer`, plus one line in `ANSWERERS`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator, Protocol, Sequence
+from typing import Callable
 
-from qa.records import Answer, Hit
+from qa.answer.base import ABSTAIN_TEXT, Answerer, AnswerContext, abstain, final  # noqa: F401  the package's names
+from qa.errors import SettingsError
 
-ABSTAIN_TEXT = "Dazu enthalten die Artikel keine Angaben."
 AUTO = "auto"  # the generative answerer where one is installed, else the extractive one
-
-
-@dataclass(frozen=True)
-class AnswerContext:
-    """What an answerer may know besides the question and the hits."""
-
-    conversation: str = ""  # the previous question, when this one is a follow-up ("Und wer …?")
-    max_tokens: int | None = None  # the client's limit for a language model's answer (OpenAI's max_tokens)
-
-
-class Answerer(Protocol):
-    name: str
-
-    def stream(self, question: str, hits: Sequence[Hit], context: AnswerContext) -> Iterator[str | Answer]: ...
-
-
-def final(events: Iterator[str | Answer]) -> Answer:
-    """The Answer at the end of an answerer's stream."""
-    answer = None
-    for event in events:
-        if isinstance(event, Answer):
-            answer = event
-    if answer is None:
-        raise RuntimeError("answerer stream ended without an Answer")
-    return answer
-
-
-def abstain(hits: Sequence[Hit], answerer: str, notes: tuple[str, ...] = ()) -> Answer:
-    return Answer(text=ABSTAIN_TEXT, short_answer=None, abstained=True, citations=(), hits=tuple(hits),
-                  answerer=answerer, notes=notes)
 
 
 @dataclass(frozen=True)
@@ -98,9 +70,17 @@ def choices() -> tuple[str, ...]:
     return (*ANSWERERS, AUTO)
 
 
+def check(name: str) -> str:
+    """`name` when it is a valid value of the `answerer` setting; a SettingsError (German) when unknown."""
+    if name not in choices():
+        raise SettingsError(f"Einstellung answerer: unbekannter Wert {name!r} ({', '.join(choices())}).")
+    return name
+
+
 def resolve(requested: str, settings) -> str:
-    """A registered answerer name for a request; "auto" takes the first available after "extractive"."""
-    if requested != AUTO:
+    """A registered answerer name for a request; "auto" takes the first available after "extractive".
+    An unknown name is a SettingsError (German)."""
+    if check(requested) != AUTO:
         return requested
     preferred = [name for name in ANSWERERS if name != "extractive"] + ["extractive"]
     return next(name for name in preferred if ANSWERERS[name].available(settings))

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
-from qa.answer import ABSTAIN_TEXT, AnswerContext, abstain
+from qa.answer.base import ABSTAIN_TEXT, AnswerContext, abstain
 from qa.answer.changing import dated_answer
 from qa.language import analyze
 from qa.answer.citations import build_citations, marks, render_answer

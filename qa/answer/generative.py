@@ -26,7 +26,7 @@ import re
 from dataclasses import replace
 from typing import Iterator, Sequence
 
-from qa.answer import AnswerContext
+from qa.answer.base import AnswerContext
 
 from qa.answer.extractive import ReaderAnswerer
 from qa.ingest.chunking import split_sentences

@@ -24,7 +24,7 @@ from qa.config import Settings
 from qa.errors import QAError, QuestionError
 from qa.pipeline import Pipeline, clean_question
 from qa.records import Answer, Filters, Turn
-from qa.store import FileRecord
+from qa.store.base import FileRecord
 
 STALE = ("Der Artikel wurde seit dem Einlesen geändert; die zitierte Stelle ist darin nicht mehr zu finden. "
          "Bitte den Index aktualisieren (`qa ingest`) und die Frage erneut stellen.")

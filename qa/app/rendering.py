@@ -16,7 +16,7 @@ from qa.answer.citations import MARKER, UNKNOWN_PUBLISHER, also_reported, date_t
 from qa.config import Settings
 from qa.dates import describe_time, display_date
 from qa.records import Answer, Article, Filters
-from qa.store import FileRecord
+from qa.store.base import FileRecord
 
 TITLE = "Nachrichten-Fragen"
 SNIPPET_CHARS = 280

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qa.cli import GermanError, _ensure_index, _pipeline, main
+from qa.cli.group import GermanError, _ensure_index, _pipeline, main
 from qa.cli.questions import _write_batch
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qa.cli import GermanError, _ensure_index, _pipeline, main
+from qa.cli.group import GermanError, _ensure_index, _pipeline, main
 
 LOADING = "Modelle werden geladen …"
 """Said on stderr before the models load, so that the seconds until the answer are not silent."""

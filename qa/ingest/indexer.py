@@ -34,7 +34,8 @@ from qa.ingest.duplicates import place
 from qa.ingest.files import file_hash, iter_corpus_files, list_corpus, os_reason, read_corpus_file, source_name
 from qa.errors import CorpusError
 from qa.ingest.metadata import Metadata, load_sidecar
-from qa.store import FORMAT_VERSION, FileRecord, Store, open_store
+from qa.store import open_store
+from qa.store.base import FORMAT_VERSION, FileRecord, Store
 from qa.store.lock import writer_lock
 from qa.records import Article, Chunk
 

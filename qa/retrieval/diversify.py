@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from qa.records import Hit
-from qa.retrieval.rerank import renumber
+from qa.retrieval.reranker import renumber
 
 
 class Diversify:

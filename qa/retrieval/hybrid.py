@@ -15,7 +15,7 @@ import numpy as np
 from qa.config import Settings
 from qa.records import Chunk, Copy, Filters, Hit, date_span
 from qa.retrieval.keyword import KeywordIndex
-from qa.store import Store
+from qa.store.base import Store
 
 logger = logging.getLogger(__name__)
 

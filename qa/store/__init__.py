@@ -1,4 +1,5 @@
-"""Where chunks and file records live: the `Store` protocol and the registry of implementations.
+"""Where chunks and file records live: the registry of implementations. The `Store` protocol they
+follow and `FileRecord` are in qa.store.base (also importable from here).
 
 A store keeps, for one index, the chunks with their vectors and one `FileRecord` per corpus
 file (the commit point of that file: only chunks of the recorded version are served). It speaks
@@ -10,83 +11,10 @@ backend is one module with a class that follows `Store`, plus one line in `STORE
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import Callable
 
-import numpy as np
-
-from qa.records import Chunk, Filters
-
-FORMAT_VERSION = 2
-"""The layout of an index; a store built with another one must be rebuilt."""
-
-
-@dataclass(frozen=True)
-class FileRecord:
-    source: str
-    content_hash: str  # sha256 of the file's bytes
-    version: str  # hash of content and chunk settings; the live chunks carry it
-    chunks: int
-    title: str | None = None
-    publisher: str | None = None
-    date: str | None = None
-    size: int = -1  # file size and modification time when it was read: an unchanged
-    mtime_ns: int = -1  # stat lets the next scan skip hashing (-1: always hash)
-    skipped: str = ""  # German reason when the file could not be used (then chunks == 0)
-    group: str = ""  # near-duplicate group (qa.ingest.duplicates): "" when it has no copies
-    minhash: str = ""  # its fingerprint for finding copies (base64; "" when too short or not yet made)
-    title_derived: bool = False  # the file names no title: `title` was made from its lead sentence
-
-
-class Store(Protocol):
-    """Chunks with vectors, and the file records that say which chunks are live.
-
-    Readers see what a writer has published: `generation` is the stamp the store was opened
-    with, `current_generation()` the one the index carries now (another process may have
-    published since); when they differ, the reader opens the store anew."""
-
-    generation: str
-
-    def current_generation(self) -> str: ...
-
-    def publish(self) -> None:
-        """Make what this store wrote live for readers (a new generation stamp)."""
-
-    def close(self) -> None:
-        """Stop reusing this store's connection, so that the next store opened reads the index anew."""
-
-    def file_records(self) -> dict[str, FileRecord]: ...
-
-    def file_record(self, source: str) -> FileRecord | None: ...
-
-    def commit_files(self, records: Sequence[FileRecord]) -> None:
-        """Mark these file versions live (after their chunks are stored)."""
-
-    def forget_file(self, source: str) -> None: ...
-
-    def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, versions: Sequence[str]) -> None: ...
-
-    def delete_chunks(self, source: str, keep_version: str | None = None) -> None:
-        """Remove a file's chunks, except those of `keep_version`."""
-
-    def all_chunks(self) -> list[tuple[Chunk, str]]:
-        """Every stored chunk with the file version it belongs to."""
-
-    def query(self, vector: np.ndarray, n: int, filters: Filters | None = None) -> list[tuple[Chunk, str, float]]:
-        """Nearest chunks that pass the filters: (chunk, file version, cosine similarity)."""
-
-    def count(self) -> int: ...
-
-    def drop(self) -> None:
-        """Start over empty (for a rebuild); readers keep the published index until `publish`."""
-
-    # Optional (the indexer uses them where a store has them): an ingest that is killed half-way
-    # is noticed and cleaned up by the next one.
-    #   begin() -> None: mark the live index as being changed; `publish` clears the mark.
-    #   interrupted() -> bool: the mark of a writer that never published is there.
-    #   clean_up(keep_own: bool = True) -> int: delete what a killed or failed rebuild left
-    #     (with keep_own=False also this store's own unpublished rebuild); how many were deleted.
-    # Without them, leftover chunks are still found (`count()` above what the records name).
+from qa.errors import SettingsError
+from qa.store.base import FORMAT_VERSION, FileRecord, Store  # noqa: F401  the package's names
 
 
 def _chroma(settings, embedder, create: bool, rebuild: bool) -> Store:
@@ -99,9 +27,16 @@ STORES: dict[str, Callable[..., Store]] = {"chroma": _chroma}
 """name -> factory(settings, embedder, create, rebuild)."""
 
 
+def check(name: str) -> str:
+    """`name` when it is a registered store; a SettingsError (German) when unknown."""
+    if name not in STORES:
+        raise SettingsError(f"Einstellung store: unbekannter Wert {name!r} ({', '.join(STORES)}).")
+    return name
+
+
 def open_store(settings, embedder, create: bool = False, rebuild: bool = False) -> Store:
     """The store the settings name (`store`), opened for this embedder.
 
     `create` makes an empty index when there is none; `rebuild` starts an empty one (and
     recovers a damaged folder) that replaces the published index when the ingest publishes it."""
-    return STORES[settings.store](settings, embedder, create, rebuild)
+    return STORES[check(settings.store)](settings, embedder, create, rebuild)
