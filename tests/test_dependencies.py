@@ -1,6 +1,7 @@
 """Every package the code imports is declared in pyproject.toml, and every declared runtime
 dependency is imported (or pinned for a stated reason)."""
 import ast
+import functools
 import re
 import sys
 import tomllib
@@ -38,8 +39,13 @@ def imported_modules(folder: Path) -> set[str]:
     return {m for m in found if m not in sys.stdlib_module_names and m != "qa"}
 
 
+@functools.cache
+def _packages_distributions() -> dict[str, list[str]]:
+    return packages_distributions()  # reads every installed package's metadata: seconds, so once
+
+
 def distributions(module: str) -> set[str]:
-    return {d.lower().replace("_", "-") for d in packages_distributions().get(module, [])}
+    return {d.lower().replace("_", "-") for d in _packages_distributions().get(module, [])}
 
 
 def test_every_import_of_the_package_is_declared():
