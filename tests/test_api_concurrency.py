@@ -17,6 +17,8 @@ import pytest
 
 from conftest import FakeEmbedder, free_port
 
+pytestmark = pytest.mark.slow  # the app (UI and API) served in-process, answers that take seconds
+
 SLOW_S = 3.0  # one slow answer
 QUESTION = "Wer ist der neue EU-Außenbeauftragte?"
 closed: list[str] = []  # questions whose slow stream was closed before its end

@@ -27,14 +27,17 @@ ROWS = [
 def cli(settings, monkeypatch):
     """Run `qa` in-process against the temporary corpus and index, with the fake embedder."""
     from qa import cli as cli_module
+    from qa.cli import questions
     from qa.pipeline import Pipeline
 
     reader = Pipeline(settings).reader  # loaded once per test
-    monkeypatch.setattr(cli_module, "_pipeline", lambda ctx: Pipeline(ctx.obj, embedder=FakeEmbedder(), reader=reader))
+    # `qa batch` builds its pipeline through qa.cli.questions' name for the helper
+    monkeypatch.setattr(questions, "_pipeline", lambda ctx: Pipeline(ctx.obj, embedder=FakeEmbedder(), reader=reader))
     env = {"QA_CORPUS_DIR": str(settings.corpus_dir), "QA_VECTORSTORE_DIR": str(settings.vectorstore_dir)}
     return lambda *args: CliRunner().invoke(cli_module.main, list(args), env=env)
 
 
+@pytest.mark.slow
 def test_every_row_gets_a_record_and_bad_rows_a_german_error(cli, tmp_path):
     infile, out = tmp_path / "fragen.jsonl", tmp_path / "antworten.jsonl"
     infile.write_text("\n".join(ROWS) + "\n", encoding="utf-8")
@@ -62,6 +65,7 @@ def test_every_row_gets_a_record_and_bad_rows_a_german_error(cli, tmp_path):
     assert "9 Antworten geschrieben" in result.output and "6 mit Fehler: Zeile 2, 3, 4, 5, 9, 10" in result.output
 
 
+@pytest.mark.slow
 def test_a_run_that_fails_leaves_the_previous_output_untouched(cli, tmp_path, monkeypatch):
     from qa.errors import ServerUnavailableError
     from qa.pipeline import Pipeline
@@ -115,6 +119,7 @@ HARD_ROWS = [
 ]
 
 
+@pytest.mark.slow
 def test_hard_lines_get_error_records_and_long_questions_answers(cli, tmp_path):
     infile, out = tmp_path / "fragen.jsonl", tmp_path / "antworten.jsonl"
     infile.write_text("\n".join(HARD_ROWS) + "\n", encoding="utf-8")
@@ -130,6 +135,7 @@ def test_hard_lines_get_error_records_and_long_questions_answers(cli, tmp_path):
     assert [r["id"] for r in records[6:]] == ["lang", "gut"] and all(r["answer"] for r in records[6:])
 
 
+@pytest.mark.slow
 def test_fuzzed_batch_lines_always_get_one_record(tmp_path_factory):
     """Any line: exactly one record that can be written as JSON, an answer or a German error."""
     from hypothesis import HealthCheck, given, settings, strategies as st

@@ -2,6 +2,8 @@
 listed by date, newest first; agreeing or undated-only answers are left to the answerer."""
 from __future__ import annotations
 
+import pytest
+
 from qa.answer.changing import HEAD, conflicting, dated_answer, other_dated_hits
 from qa.answer.extractive import Evidence
 from qa.records import Chunk, Hit, Sentence
@@ -64,9 +66,8 @@ def test_only_passages_that_name_the_question_terms_are_read():
         == ["000.txt"]
 
 
+@pytest.mark.slow
 def test_the_seed_corpus_lists_both_us_defence_secretaries(real_pipeline):
-    import pytest
-
     answer = real_pipeline.ask("Wer ist US-Verteidigungsminister?")
     if not answer.text.startswith(HEAD):
         pytest.skip("the reader did not find both ministers above its threshold (its weights change)")

@@ -84,11 +84,13 @@ def test_every_text_click_translates_has_german():
     assert not missing
 
 
+@pytest.mark.slow
 def test_ingest_is_incremental(index_env):
     result = run(["ingest"], index_env)
     assert result.returncode == 0 and "5 unverändert" in result.stdout and "0 neu" in result.stdout
 
 
+@pytest.mark.slow
 def test_ask_prints_answer_and_sources(index_env):
     result = run(["ask", "Seit wann läuft der aktuelle Irak-Einsatz der NATO?"], index_env)
     assert result.returncode == 0, result.stderr
@@ -98,6 +100,7 @@ def test_ask_prints_answer_and_sources(index_env):
     assert result.stderr.startswith("Modelle werden geladen …\n")  # not ~15 s of silence
 
 
+@pytest.mark.slow
 def test_ask_json_is_a_batch_record(index_env):
     result = run(["ask", "--json", "Wer gewann die Bundestagswahl 2021?"], index_env)
     record = json.loads(result.stdout)
@@ -107,6 +110,7 @@ def test_ask_json_is_a_batch_record(index_env):
     assert record["answerer"] == "extractive" and record["retrieved"]
 
 
+@pytest.mark.slow
 def test_batch_follows_the_contract_and_eval_scores_it(index_env, tmp_path):
     out = tmp_path / "answers.jsonl"
     result = run(["batch", str(DEV_SET), "--out", str(out)], index_env)
@@ -145,12 +149,14 @@ def test_bad_questions(question, message, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_empty_corpus_folder(tmp_path):
     (tmp_path / "leer").mkdir()
     result = run(["ingest", str(tmp_path / "leer")], {"QA_VECTORSTORE_DIR": str(tmp_path / "vs")})
     assert result.returncode == 1 and "keine lesbaren Artikel" in result.stderr
 
 
+@pytest.mark.slow
 def test_missing_index_is_built_on_first_ask(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -163,6 +169,7 @@ def test_missing_index_is_built_on_first_ask(tmp_path):
     assert "Blok" in result.stdout
 
 
+@pytest.mark.slow
 def test_server_down_is_a_message(tmp_path):
     port = free_port()
     result = run(["--chroma-host", "127.0.0.1", "--chroma-port", str(port), "ask", "Wer ist Borrell?"])
@@ -171,12 +178,14 @@ def test_server_down_is_a_message(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_model_mismatch_says_to_rebuild(index_env):
     result = run(["--embedding-model", "/nicht/vorhanden", "ask", "Wer ist Borrell?"], index_env)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "/nicht/vorhanden" in result.stderr
 
 
+@pytest.mark.slow
 def test_ask_works_without_network(index_env):
     """`unshare -n`: a new network namespace with no interface but loopback (needs root)."""
     if shutil.which("unshare") is None or subprocess.run(["unshare", "-n", "true"]).returncode != 0:
@@ -189,6 +198,7 @@ def test_ask_works_without_network(index_env):
     assert "Tunesien" in result.stdout
 
 
+@pytest.mark.slow
 def test_batch_gives_bad_rows_an_error_record_and_the_others_answers(index_env, tmp_path):
     infile, out = tmp_path / "fragen.jsonl", tmp_path / "antworten.jsonl"
     infile.write_text('{"id": "q1", "question": "Wer ist der neue EU-Außenbeauftragte?"}\n'
@@ -204,6 +214,7 @@ def test_batch_gives_bad_rows_an_error_record_and_the_others_answers(index_env, 
     assert "5 Antworten geschrieben" in result.stderr
 
 
+@pytest.mark.slow
 def test_links_out_of_the_corpus_are_never_quoted(tmp_path):
     """A real symbolic link to a file outside the corpus, next to an empty .txt, an empty page and
     a UTF-16 article: the index is built on the first `qa ask`, with German warnings only."""
@@ -229,6 +240,7 @@ def test_links_out_of_the_corpus_are_never_quoted(tmp_path):
     assert "root:x:0:0" not in asked.stdout
 
 
+@pytest.mark.slow
 def test_eval_reports_date_figures_for_a_time_aware_set(index_env, tmp_path):
     """`qa eval` on rows with a `time` field (benchmarks/time_de, the questions over the seeds)
     prints the date figures next to score.py's."""
@@ -247,6 +259,7 @@ def test_eval_reports_date_figures_for_a_time_aware_set(index_env, tmp_path):
     assert "relative_resolved: " in text.stdout and "silent_picks: 0" in text.stdout
 
 
+@pytest.mark.slow
 def test_ask_names_the_time_taken_from_the_question(index_env):
     question = "Was beschlossen die NATO-Minister im Februar 2020?"
     result = run(["ask", question], index_env)
@@ -258,6 +271,7 @@ def test_ask_names_the_time_taken_from_the_question(index_env):
     assert "question_time" not in record
 
 
+@pytest.mark.slow
 def test_batch_rewrites_a_follow_up_from_its_history(index_env, tmp_path):
     questions = tmp_path / "fragen.jsonl"
     questions.write_text(json.dumps({"id": "f1", "question": "Mit wem diskutiert er am Abend?", "history": [

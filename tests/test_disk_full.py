@@ -67,6 +67,7 @@ def says_disk_full(stderr: str) -> bool:
             and "Traceback" not in stderr)
 
 
+@pytest.mark.slow
 def test_qa_ingest_on_a_full_disk_says_so_and_keeps_the_index(full_disk):
     settings, env = full_disk
     before = collections(settings)
@@ -86,6 +87,7 @@ def test_qa_ingest_on_a_full_disk_says_so_and_keeps_the_index(full_disk):
     assert served(settings) == SEEDS | {ADDED}
 
 
+@pytest.mark.slow
 def test_qa_ask_answers_from_the_previous_index_on_a_full_disk(full_disk):
     settings, env = full_disk
     run = qa(env, "ask", "--json", QUESTION)  # it would update the index first (a new article)

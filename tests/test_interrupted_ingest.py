@@ -17,6 +17,8 @@ import pytest
 from conftest import FakeEmbedder
 from qa.ingest.indexer import STEPS
 
+pytestmark = pytest.mark.slow  # the real reader; `qa ingest` subprocesses
+
 TESTS = Path(__file__).resolve().parent
 QUESTION = "Wie viele Mitglieder zählt die Koalition gegen den IS?"
 REMOVED = "004_bde43ff6797f91e1.txt"  # deleted from the corpus

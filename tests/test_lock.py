@@ -16,6 +16,8 @@ import pytest
 
 from conftest import CORPUS
 
+pytestmark = pytest.mark.slow  # `qa` subprocesses with the real embedder and reader
+
 QA = str(Path(sys.executable).parent / "qa")
 HOLDER = textwrap.dedent("""
     import sys, time

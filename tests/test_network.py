@@ -10,7 +10,11 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import CORPUS, free_port
+
+pytestmark = pytest.mark.slow  # the real models and the app in a subprocess
 
 SCRIPT = textwrap.dedent("""
     import json, os, sys

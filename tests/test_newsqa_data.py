@@ -62,6 +62,7 @@ def test_gold_rows_name_their_passage_and_spans_occur_in_it():
             assert r["sources"] == ([f"{r['passage']}.txt"] if r["answerable"] else [])
 
 
+@pytest.mark.slow
 def test_the_checker_passes_on_the_written_files():
     import subprocess
     import sys

@@ -9,6 +9,8 @@ from qa.eval.batch import run_batch
 from qa.eval.score import score
 from qa.records import Filters, Turn
 
+pytestmark = pytest.mark.slow  # the real embedder and reader (real_pipeline)
+
 DEV = Path(__file__).resolve().parent / "data" / "dev.jsonl"
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

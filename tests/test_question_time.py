@@ -85,6 +85,7 @@ def test_newest_prefers_newer_articles():
 
 # -- through the pipeline, the form and the API --------------------------------------------------
 
+@pytest.mark.slow
 def test_the_pipeline_prefers_the_named_time_and_says_so(real_pipeline):
     from qa.records import Filters
 
@@ -98,6 +99,7 @@ def test_the_pipeline_prefers_the_named_time_and_says_so(real_pipeline):
     assert removed.question_time is None and "question_time" not in answer_record(removed)
 
 
+@pytest.mark.slow
 def test_newest_puts_the_newest_dated_article_first(real_pipeline):
     answer = real_pipeline.ask("Was ist der neueste Stand im Kampf der Anti-IS-Koalition?")
     dated = [h.chunk.date for h in answer.hits if h.chunk.date]

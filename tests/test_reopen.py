@@ -62,6 +62,7 @@ def reader_settings(request, settings, tmp_path):
     server.kill()
 
 
+@pytest.mark.slow
 def test_reader_follows_ingest_and_rebuild_in_another_process(reader_settings, reader_model):
     from qa.pipeline import Pipeline
 
@@ -98,6 +99,7 @@ class FailingEmbedder(FakeEmbedder):
         return super().embed_passages(texts)
 
 
+@pytest.mark.slow
 def test_a_rebuild_that_fails_leaves_the_published_index_in_service(settings, fake_embedder, reader_model):
     from qa.ingest.indexer import ingest
     from qa.pipeline import Pipeline
@@ -121,6 +123,7 @@ def test_a_rebuild_that_fails_leaves_the_published_index_in_service(settings, fa
     assert names == {"articles-head", store.head.chunks, store.head.files}  # the half-built pair is gone
 
 
+@pytest.mark.slow
 def test_an_index_from_before_generations_is_read_and_replaced(settings, fake_embedder, reader_model):
     """Indexes built before this change have `articles` and `articles-files` and no head."""
     from qa.ingest.indexer import ingest

@@ -19,6 +19,8 @@ import pytest
 
 from conftest import CORPUS, free_port, wait_for_http
 
+pytestmark = pytest.mark.slow  # a `qa serve` subprocess with the real reader
+
 TESTS = Path(__file__).resolve().parent
 QUESTION = "Wie viele Mitglieder zählt die Koalition gegen den IS?"
 ANSWERING = "004_bde43ff6797f91e1.txt"

@@ -11,6 +11,8 @@ import pytest
 
 from conftest import CORPUS, FakeEmbedder, free_port, start_chroma
 
+pytestmark = pytest.mark.slow  # `chroma run`, the real embedder, ingests killed in subprocesses
+
 TESTS = Path(__file__).resolve().parent
 
 INGEST_SCRIPT = textwrap.dedent("""

@@ -5,6 +5,8 @@ import pytest
 
 from conftest import CORPUS, free_port, start_chroma
 
+pytestmark = pytest.mark.slow  # `chroma run` and the real embedder
+
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):

@@ -106,6 +106,7 @@ def test_annotate_only_for_when_questions_and_uses_a_copy_date():
     assert borrowed.resolved_dates[0].date_from_copy == "a.txt"
 
 
+@pytest.mark.slow
 def test_the_pipeline_resolves_and_streams_the_added_line(real_pipeline):
     question = "Wann beraten die NATO-Verteidigungsminister über die Irak-Mission?"
     events = list(real_pipeline.stream(question))
