@@ -12,7 +12,7 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup setup-llm run ask test bench clean
+.PHONY: setup setup-llm run ask test test-fast bench clean
 
 # torch first, pinned to the CPU build: anything else would pull several GB of CUDA packages.
 $(STAMP): pyproject.toml
@@ -41,6 +41,11 @@ ask: setup
 
 test: setup-llm
 	$(BIN)/python -m pytest -q -rs
+
+# while working: the tests that need no real model and start no server (`slow` marks the others;
+# `make test` and CI run every test, marked or not)
+test-fast: setup-llm
+	$(BIN)/python -m pytest -m "not slow" -q -x --durations=15
 
 bench: setup
 	$(BIN)/python benchmarks/bench_pipeline.py
