@@ -39,8 +39,8 @@ from pathlib import Path
 from qa.reader.confidence import FEATURES, Calibration
 
 WRONG_COST = 2.0
-COVERAGE_FLOOR = 0.9
-HEADLINE_PRECISION = 0.9
+COVERAGE_FLOOR = 0.85
+HEADLINE_PRECISION = 0.95
 RANK_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0)
 
 
@@ -205,6 +205,7 @@ def calibrate(settings, data_path: Path, weights_dir: Path, titles: set[str], se
         "data": Path(data_path).name, "held_out_titles": sorted(titles), "seed": seed,
         "gold": [Path(g).name for g, _ in golds], "news": [Path(n).name for n in news],
         "reader_passages": settings.reader_passages, "coverage_floor": COVERAGE_FLOOR,
+        "headline_precision": HEADLINE_PRECISION,
         "quote_has_answer_by_rank_weight": {str(w): _share([o["answer_ok"] for o in by_weight[w] if o["answerable"]])
                                             for w in RANK_WEIGHTS},
         **figures(calibration, observations), "by_source": per_source})
