@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     max_turn_chars: int = 20000  # an earlier turn of a conversation (API history/messages, batch history)
     llm_parallel: int = 1  # generative answers computed at once (app and API); the rest wait
     llm_waiting: int = 4  # generative answers that may wait for a slot; more are refused (busy)
+    max_queue: int = 32  # extractive questions that may wait, per UI and per API (qa.app.gate.Lane); more: 429
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

@@ -91,3 +91,62 @@ def test_gated_stream_waits_then_answers():
     assert next(events) is WAITING
     threading.Timer(0.2, gate.release).start()
     assert list(events) == ["llm: F?"] and gate.running == 0
+
+
+# -- the lanes of fast answers (issue 21 item 5) ------------------------------------------------
+def test_a_full_lane_says_too_many_requests_and_when_to_retry():
+    from qa.app.gate import Lane
+
+    lane = Lane(parallel=1, waiting=0)
+    assert lane.retry_after() == 1  # nothing ahead yet
+    lane.acquire()
+    with pytest.raises(BusyError, match="Zu viele Anfragen gleichzeitig") as refused:
+        lane.acquire()
+    assert refused.value.code == "rate_limit_exceeded" and 1 <= refused.value.retry_after <= 60
+    assert "in einigen Sekunden erneut versuchen" in str(refused.value)
+    lane.release()
+    assert lane.running == 0
+
+
+def test_retry_after_follows_the_lanes_pace():
+    from qa.app.gate import Lane
+
+    lane = Lane(parallel=1, waiting=100)
+    lane._released.extend([0.0, 10.0, 20.0])  # one answer per 10 s
+    lane._running = 1
+    assert lane.retry_after() == 10
+    lane._tickets.extend(object() for _ in range(9))  # ten ahead: capped at a minute
+    assert lane.retry_after() == 60
+
+
+def test_admission_sends_fast_answers_through_the_lane_and_slow_ones_through_the_gate():
+    from qa.app.gate import Admission
+    from qa.config import Settings
+    from qa.errors import SettingsError
+
+    admission = Admission.from_settings(Settings(max_queue=0, llm_waiting=0))
+    assert admission.api is not admission.ui and admission.api.waiting == 0
+    with admission.for_answerer("extractive", admission.api):
+        assert admission.api.running == 1 and admission.ui.running == 0 and admission.llm.running == 0
+    with admission.for_answerer("llm", admission.ui):
+        assert admission.llm.running == 1 and admission.ui.running == 0
+    with pytest.raises(SettingsError, match="QA_MAX_QUEUE"):
+        Admission.from_settings(Settings(max_queue=-1))
+
+
+def test_gated_stream_queues_fast_answers_in_their_lane():
+    from qa.app.gate import QUEUED, Lane, gated_stream
+
+    class FakePipeline:
+        def answerer_name(self, requested):
+            return requested
+
+        def stream(self, question, history, filters, answerer):
+            yield f"{answerer}: {question}"
+
+    gate, lane = Gate(parallel=1, waiting=0), Lane(parallel=1, waiting=1)
+    lane.acquire()
+    events = gated_stream(FakePipeline(), gate, "F?", [], None, "extractive", lane=lane)
+    assert next(events) is QUEUED
+    threading.Timer(0.2, lane.release).start()
+    assert list(events) == ["extractive: F?"] and lane.running == 0

@@ -18,15 +18,21 @@ own routes: qa.app.guard). A body is parsed by qa.app.safe_json (no lone surroga
 nesting); earlier turns are capped (`max_turn_chars`). Citation links use the configured public
 address (`Settings.base_url`), never the request's Host header. Every
 failure is a JSON error in OpenAI's shape with a German message: 400 bad request, 401 key,
-404 unknown model or endpoint, 413 body too large, 429 language model busy (qa.app.gate),
-503 index or server unavailable; an unexpected failure is logged and answered with a 500 that
-carries no traceback. Answers run in worker threads; generative ones pass the shared Gate.
+404 unknown model or endpoint, 413 body too large, 429 with Retry-After when the language
+model's queue or the API's queue of extractive questions is full (qa.app.gate), 503 index or
+server unavailable; an unexpected failure is logged and answered with a 500 that carries no
+traceback. Answers run in worker threads of their own pool (sized to the places of the queues:
+a refusal never waits for a thread); generative ones pass the Gate shared with the UI,
+extractive ones the API's Lane. /health and /v1/models never wait for either: they answer at
+once under any load.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 
+import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -36,7 +42,7 @@ from qa.answer import ANSWERERS, choices
 from qa.answer.record import answer_record
 from qa.app import openai_format as fmt
 from qa.app.api_requests import AskRequest, ChatRequest, check_turns, german_validation, question_and_history
-from qa.app.gate import BusyError, Gate
+from qa.app.gate import Admission, BusyError
 from qa.app.safe_json import JSONProblem, parse_json
 from qa.app.usage import TokenCounter
 from qa.config import Settings
@@ -49,19 +55,20 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1_000_000
 _END = object()
 _ENDPOINTS = {"/v1/chat/completions": "POST", "/v1/ask": "POST", "/v1/models": "GET"}
+REFUSING_THREADS = 16  # beyond the lane's places: threads that only say "429", so a refusal never queues
 
 
 class ApiError(Exception):
     """A request that gets an OpenAI-style error response."""
 
     def __init__(self, status: int, message: str, type_: str = "invalid_request_error", code: str | None = None,
-                 param: str | None = None) -> None:
+                 param: str | None = None, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.body = status, fmt.error_body(message, type_, code, param)
+        self.headers = {"WWW-Authenticate": "Bearer"} if status == 401 else (headers or {})
 
     def response(self) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
-        return JSONResponse(self.body, status_code=self.status, headers=headers)
+        return JSONResponse(self.body, status_code=self.status, headers=self.headers or None)
 
 
 def api_error(exc: BaseException) -> ApiError:
@@ -71,7 +78,8 @@ def api_error(exc: BaseException) -> ApiError:
     if isinstance(exc, QuestionError):
         return ApiError(400, str(exc), code="invalid_request", param=getattr(exc, "param", None))
     if isinstance(exc, BusyError):
-        return ApiError(429, str(exc), "rate_limit_error", "model_busy")
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return ApiError(429, str(exc), "rate_limit_error", exc.code, headers=headers)
     if isinstance(exc, QAError):
         return ApiError(503, str(exc), "server_error", "service_unavailable")
     logger.error("Unexpected error in the API", exc_info=exc)
@@ -80,8 +88,12 @@ def api_error(exc: BaseException) -> ApiError:
 
 
 class Api:
-    def __init__(self, pipeline: Pipeline, settings: Settings, gate: Gate) -> None:
-        self.pipeline, self.settings, self.gate = pipeline, settings, gate
+    def __init__(self, pipeline: Pipeline, settings: Settings, admission: Admission) -> None:
+        self.pipeline, self.settings, self.admission = pipeline, settings, admission
+        lane, gate = admission.api, admission.llm  # answering threads: every place, and some that only refuse
+        self.answering = anyio.CapacityLimiter(lane.parallel + lane.waiting + gate.parallel + gate.waiting
+                                               + REFUSING_THREADS)
+        self.light = anyio.CapacityLimiter(4)  # /health: never behind an answer
         self.models = {spec.api_model: name for name, spec in ANSWERERS.items()
                        if spec.api_model and spec.available(settings)}
         self.tokens = TokenCounter(settings)
@@ -136,8 +148,12 @@ class Api:
     def answer(self, question: str, history, filters: Filters | None, name: str,
                max_tokens: int | None = None) -> Answer:
         self.check_sources(filters)
-        with self.gate.for_answerer(name):
+        with self.admission.for_answerer(name, self.admission.api):
             return self.pipeline.ask(question, history, filters, name, max_tokens=max_tokens)
+
+    async def worker(self, fn, *args):
+        """fn(*args) in a thread of the answering pool (not the one /health or formatting use)."""
+        return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=self.answering)
 
     def usage_for(self, body: ChatRequest, stream: bool = False):
         """content -> OpenAI's usage, counted with the encoder's tokenizer (None where not sent)."""
@@ -156,15 +172,15 @@ class Api:
         filters = body.filters()
         model = body.model or self.model_of(name)
         if not body.stream:
-            answer = await run_in_threadpool(self.answer, question, history, filters, name, body.token_limit)
+            answer = await self.worker(self.answer, question, history, filters, name, body.token_limit)
             return await run_in_threadpool(fmt.completion, answer, model, self.base, self.usage_for(body))
         return await self.stream(question, history, filters, name, model, body)
 
     async def stream(self, question, history, filters, name, model, body: ChatRequest) -> StreamingResponse:
         """Start answering before the response starts, so that early failures get a status code."""
         await run_in_threadpool(self.check_sources, filters)
-        slot = self.gate.for_answerer(name)
-        await run_in_threadpool(slot.__enter__)
+        slot = self.admission.for_answerer(name, self.admission.api)
+        await self.worker(slot.__enter__)
         try:
             events = self.pipeline.stream(question, history, filters, name,
                                           max_tokens=body.token_limit)
@@ -206,7 +222,7 @@ class Api:
         question = clean_question(body.question, self.settings.max_question_chars)
         history = [Turn(t.role, t.content) for t in body.history]
         check_turns(history, self.settings.max_turn_chars, "history")
-        answer = await run_in_threadpool(self.answer, question, history, body.filters(), name)
+        answer = await self.worker(self.answer, question, history, body.filters(), name)
         return answer_record(answer, body.id)
 
     def answerer_name(self, requested: str | None) -> str:
@@ -231,9 +247,10 @@ class Api:
                            code="model_not_found", param="model")
         return fmt.model_object(model)
 
-    def health(self):
+    async def health(self):
+        """At once under any load: its own small thread pool, no slot of any queue."""
         try:
-            articles = len(self.pipeline.articles())
+            articles = len(await anyio.to_thread.run_sync(self.pipeline.articles, limiter=self.light))
         except QAError as exc:
             return JSONResponse({"status": "error", "message": str(exc)}, status_code=503)
         return {"status": "ok", "articles": articles, "models": list(self.models)}
@@ -290,9 +307,9 @@ def guarded(handler):
     return endpoint
 
 
-def install_api(app: FastAPI, pipeline: Pipeline, settings: Settings, gate: Gate) -> Api:
+def install_api(app: FastAPI, pipeline: Pipeline, settings: Settings, admission: Admission) -> Api:
     """Add the API's routes to `app` (before the UI is mounted at "/", which takes every other path)."""
-    api = Api(pipeline, settings, gate)
+    api = Api(pipeline, settings, admission)
     router = APIRouter()
 
     async def models(request: Request):

@@ -4,7 +4,8 @@ The API's routes are added to a FastAPI app first, then the Gradio UI is mounted
 (`gr.mount_gradio_app`), and uvicorn serves the whole on a socket bound here, so a taken port is
 an OSError for the caller, not an exit. No share link, analytics off. Off loopback both a
 password for the UI (`QA_UI_PASSWORD`) and a key for the API (`QA_API_KEY`) are required.
-UI and API share one Pipeline and one Gate (qa.app.gate) for slow generative answers.
+UI and API share one Pipeline and one Admission (qa.app.gate): one queue for slow generative
+answers, and a bounded lane each for the extractive answers of the UI and of the API.
 Every request first passes qa.app.guard (Host header, Gradio's API routes need the key, routes
 the app does not need closed); CORS for the API only where QA_CORS_ORIGINS names origins.
 """
@@ -23,7 +24,7 @@ import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from qa.app.api import install_api  # noqa: E402
-from qa.app.gate import Gate  # noqa: E402
+from qa.app.gate import Admission  # noqa: E402
 from qa.app.guard import Guard  # noqa: E402
 from qa.app.ui import STATIC, build_app  # noqa: E402
 from qa.config import Settings  # noqa: E402
@@ -75,12 +76,13 @@ def check_serve(settings: Settings) -> None:
 
 
 def build_server(settings: Settings, pipeline: Pipeline) -> FastAPI:
-    """One ASGI app: the API under /v1 and /health, the UI at "/"; one Gate for both."""
-    gate = Gate.from_settings(settings)
+    """One ASGI app: the API under /v1 and /health, the UI at "/"; one Admission for both."""
+    admission = Admission.from_settings(settings)
     server = FastAPI(title="Nachrichten-Fragen", docs_url=None, redoc_url=None, openapi_url=None)
-    install_api(server, pipeline, settings, gate)
-    blocks = build_app(pipeline, settings, gate=gate)
+    install_api(server, pipeline, settings, admission)
+    blocks = build_app(pipeline, settings, admission=admission)
     server.state.ui = blocks  # closed first on shutdown: ends the UI's open event streams
+    server.state.admission = admission  # the queues, for a look from outside (tests)
     server = gr.mount_gradio_app(server, blocks, path="/", auth=auth_of(settings), auth_message=AUTH_MESSAGE,
                                  theme=THEME, css=CSS, footer_links=[], show_error=False, ssr_mode=False,
                                  mcp_server=False, server_name=settings.host, server_port=settings.port)

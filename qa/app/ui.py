@@ -37,7 +37,7 @@ import gradio as gr  # noqa: E402
 from qa.answer import ANSWERERS  # noqa: E402
 from qa.app.forms import (Exchange, SavedChats, article_choices, chat_messages, history,  # noqa: E402
                           linked_passage, make_filters, resolve_link, validate_form)
-from qa.app.gate import WAITING, Gate, gated_stream  # noqa: E402
+from qa.app.gate import QUEUED, WAITING, Admission, BusyError, gated_stream  # noqa: E402
 from qa.app.rendering import (TITLE, conversation_markdown, corpus_html, header_html, md_escape,  # noqa: E402
                               problem_html, sources_html, status_html)
 from qa.config import Settings  # noqa: E402
@@ -52,9 +52,11 @@ EXAMPLES = (
     "Wer ist der neue EU-Außenbeauftragte?",
     "Wie viele Soldaten umfasst die Ausbildungsmission der Nato im Irak bisher?",
 )
-CONCURRENCY = 16  # questions in progress at once (all ask events share it); the pipeline is thread-safe
-# and extractive answers take milliseconds; slow generative answers also pass the Gate (qa.app.gate),
-# so that waiting for the language model never uses up the slots of extractive questions
+CONCURRENCY = 16  # questions in progress at once (all ask events share it), at least; the pipeline is
+# thread-safe. Extractive questions then pass the UI's lane (qa.app.gate.Lane: two answering, QA_MAX_QUEUE
+# waiting, more refused with a message in the bubble), slow generative ones the Gate, so that waiting for
+# the language model never uses up the places of extractive questions. The limit leaves room for all of
+# them (`asking_limit`), so that the lanes, not Gradio's unbounded queue, decide who waits.
 INSPECTOR_EMPTY = (
     "<div class='qa-empty'><strong>Artikelansicht</strong><ul>"
     "<li>Antworten stammen nur aus den Artikeln im Korpus; jede Aussage ist mit einer Quellenangabe "
@@ -105,14 +107,25 @@ _BRIDGE_JS = (STATIC / "bridge.js").read_text(encoding="utf-8")
 _CHAT_HEIGHT = 520  # px; the stylesheet fits the chat to the window (qa.css)
 
 
-def build_app(pipeline: Pipeline, settings: Settings, gate: Gate | None = None) -> gr.Blocks:
-    """The Blocks of the UI (not launched). Per-session state lives in gr.State; `gate` limits
-    generative answers (shared with the API when both are served)."""
+def build_app(pipeline: Pipeline, settings: Settings, admission: Admission | None = None) -> gr.Blocks:
+    """The Blocks of the UI (not launched). Per-session state lives in gr.State; `admission` holds
+    the queues (the Gate for generative answers shared with the API when both are served, the UI's lane)."""
+    admission = admission or Admission.from_settings(settings)
+    limit = asking_limit(admission)
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as app:
         c = layout(pipeline, settings)
-        wire(app, c, Handlers(pipeline, settings, gate or Gate.from_settings(settings), c))
+        wire(app, c, Handlers(pipeline, settings, admission, c), limit)
+    # the UI's own threads (Gradio's default of exactly 40 means anyio's pool, which the API's formatting
+    # and streaming use too): waiting questions of the UI then never take the API's threads, nor the reverse
+    app.max_threads = max(41, limit + 8)
     app.queue(default_concurrency_limit=CONCURRENCY)
     return app
+
+
+def asking_limit(admission: Admission) -> int:
+    """Ask events at once: every place of the UI's lane and of the Gate, at least CONCURRENCY."""
+    lane, gate = admission.ui, admission.llm
+    return max(CONCURRENCY, lane.parallel + lane.waiting + gate.parallel + gate.waiting)
 
 
 def layout(pipeline: Pipeline, settings: Settings) -> SimpleNamespace:
@@ -183,7 +196,7 @@ def _side_column(c: SimpleNamespace) -> None:
             c.corpus = gr.HTML("", js_on_load=None, elem_id="qa-corpus")
 
 
-def wire(app: gr.Blocks, c: SimpleNamespace, h: "Handlers") -> None:
+def wire(app: gr.Blocks, c: SimpleNamespace, h: "Handlers", limit: int = CONCURRENCY) -> None:
     """The events: asking (the API's "/frage" too), regenerating and editing, citation clicks,
     page load, the chats kept in the browser."""
     private = {"api_visibility": "private"}
@@ -196,7 +209,7 @@ def wire(app: gr.Blocks, c: SimpleNamespace, h: "Handlers") -> None:
              c.chats, c.chats_box]  # what switching to another chat changes
     app.load(h.load, inputs=[c.saved], outputs=[c.header, c.sources_filter, c.corpus, *shown],
              show_progress="hidden", **private)
-    asking = {"concurrency_limit": CONCURRENCY, "concurrency_id": "frage"}
+    asking = {"concurrency_limit": limit, "concurrency_id": "frage"}
     c.question.submit(h.ask, ask_inputs, ask_outputs, api_name="frage", validator=h.check, **asking).then(**after)
     c.send.click(h.ask, ask_inputs, ask_outputs, validator=h.check, **asking, **private).then(**after)
     c.chatbot.example_select(pick_example, None, c.question, **private).then(
@@ -211,15 +224,20 @@ def wire(app: gr.Blocks, c: SimpleNamespace, h: "Handlers") -> None:
     c.chatbot.clear(h.delete_chat, [c.chat_id, c.saved], shown, show_progress="hidden", **private)
 
 
+def busy_markdown(exc: BusyError) -> str:
+    """The bubble of a question refused because too many are asked at once (escaped, in italics)."""
+    return f"*{md_escape(str(exc))}*"
+
+
 def pick_example(evt: gr.SelectData):
     return evt.value["text"]
 
 
 class Handlers:
-    """What the events do, for one app: the pipeline, its settings, the gate and the components."""
+    """What the events do, for one app: the pipeline, its settings, the queues and the components."""
 
-    def __init__(self, pipeline: Pipeline, settings: Settings, gate: Gate, c: SimpleNamespace) -> None:
-        self.pipeline, self.settings, self.gate, self.c = pipeline, settings, gate, c
+    def __init__(self, pipeline: Pipeline, settings: Settings, admission: Admission, c: SimpleNamespace) -> None:
+        self.pipeline, self.settings, self.admission, self.c = pipeline, settings, admission, c
 
     def load(self, saved, request: gr.Request):
         """A page load: the corpus, a linked passage (?artikel=…), and the chat this browser showed last."""
@@ -285,7 +303,12 @@ class Handlers:
         yield pending | ({c.question: ""} if box else {})
         try:
             answer = yield from self._stream(text, past, filters, verfahren)
-        except Exception as exc:  # every failure becomes a German toast; the question is kept
+        except BusyError as exc:  # too many questions at once: said in the answer's bubble, the question kept
+            kept = past if restore is None else restore
+            yield ({c.exchanges: kept, c.chatbot: chat_messages(kept, (text, busy_markdown(exc))), c.status: ""}
+                   | ({c.question: text} if box else {}))
+            return
+        except Exception as exc:  # every other failure becomes a German toast; the question is kept
             notify(exc)
             kept = past if restore is None else restore
             yield {c.exchanges: kept, c.chatbot: chat_messages(kept), c.status: ""} | ({c.question: text} if box else {})
@@ -298,10 +321,14 @@ class Handlers:
         """Yield the UI updates while the answer streams; return the final Answer."""
         c, streamed, answer = self.c, "", None
         chosen = verfahren if verfahren in ANSWERERS else None
-        for event in gated_stream(self.pipeline, self.gate, text, history(past), filters, chosen):
+        for event in gated_stream(self.pipeline, self.admission.llm, text, history(past), filters, chosen,
+                                  lane=self.admission.ui):
             if event is WAITING:
                 yield {c.status: "<div class='qa-status'><span class='qa-muted'>Das Sprachmodell beantwortet "
                                  "gerade andere Fragen – Ihre Frage wartet …</span></div>"}
+            elif event is QUEUED:
+                yield {c.status: "<div class='qa-status'><span class='qa-muted'>Viele Fragen gleichzeitig – "
+                                 "Ihre Frage ist gleich an der Reihe …</span></div>"}
             elif isinstance(event, Answer):
                 answer = event
             else:
