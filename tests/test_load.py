@@ -19,6 +19,8 @@ import pytest
 from conftest import FakeEmbedder, free_port
 from test_api_concurrency import Citing
 
+pytestmark = pytest.mark.slow  # the app (UI and API) served in-process, like test_api_concurrency
+
 HOLD = "Wartet"
 QUESTION = "Wer ist der neue EU-Außenbeauftragte?"
 HELD = f"{HOLD}: wer ist der neue EU-Außenbeauftragte?"
