@@ -1,29 +1,38 @@
-"""Dates: reading them (sidecars, questions), showing them in German, and their day ranges.
+"""Dates: one value for a (possibly partial) date, reading it, showing it in German, its days.
 
-Dates travel as ISO text that may be partial: "2020-02-14", "2020-02" (a month) or "2020"
-(a year); `None` is an unknown date. `iso_date` reads what people write in a sidecar
-("14.02.2020", "14. Februar 2020", "Februar 2020", "2020-02"); `display_date` shows one in
-German ("14.02.2020", "Februar 2020", "2020", "Datum unbekannt").
+A `PartialDate` is a year, a month or a day that exists (31.02.2020 cannot be made); it knows
+its ISO text (`iso`: "2020", "2020-02", "2020-02-14", what records, the store and JSON carry),
+`precision`, `first_day`/`last_day`, `span` (YYYYMMDD numbers: the store's encoding), German
+display and order (a year before its months before its days, as the ISO texts sort). Records
+keep the ISO text (None: unknown); everything that reads one reads it here: `PartialDate.parse`
+/ `iso_date` what people write (sidecar, front matter, date tag: ISO, "14.02.2020", "14. Februar
+2020", "Februar 2020"), `PartialDate.from_iso` a stored text (None for "2020-02-31"), `plausible`
+a day from an article's text (not in the future), `display_date`, `first_day`, `last_day` and
+`date_span` stored texts. Form fields (qa.app.forms) and article lines (qa.ingest.corpus) keep
+their own patterns and make the value here.
 
 `question_time` finds the time a question asks about: a date, a month, a year or a range
 ("am 14. Februar 2020", "im Februar 2020", "2016", "zwischen 2016 und 2018", "vor 2020", "seit
-2018"), and whether it asks for the newest state ("neueste", "aktuell", "zuletzt"). German month
-names come from qa.language (Babel).
+2018"), and whether it asks for the newest state ("neueste", "aktuell", "zuletzt"): a
+`QuestionTime` (defined here, below the records that hold it). German month names come from
+qa.language (Babel).
 
 Not handled: seasons and quarters in questions ("im Sommer 2019"), weekdays in questions,
-two-digit years, dates before 1900.
+two-digit years, dates before 1900 in what people write.
 """
 from __future__ import annotations
 
 import calendar
 import functools
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from qa.language import month_pattern, months
-from qa.records import QuestionTime
 
 UNKNOWN = "Datum unbekannt"
+MIN_YEAR = 1900
+"""What people write (sidecars, questions, article text) names no earlier year: such a number is a typo."""
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})$")
 
@@ -33,49 +42,131 @@ def _long() -> re.Pattern:
     return re.compile(r"^(?:(\d{1,2})\.\s*)?(" + month_pattern() + r")\s+(\d{4})$", re.IGNORECASE)
 
 
-def _valid(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    try:
-        date(year, month or 1, day or 1)
-    except ValueError:
+@functools.total_ordering
+@dataclass(frozen=True)
+class PartialDate:
+    """A year, a month of a year or a day that exists ("2020", "2020-02", "2020-02-14").
+
+    Made directly it raises ValueError for what is no date (a day without a month, 31.02.2020,
+    month 13 or 0); `of`, `parse` and `from_iso` give None instead."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs a month")
+        date(self.year, 1 if self.month is None else self.month, 1 if self.day is None else self.day)
+
+    @classmethod
+    def of(cls, year: int, month: int | None = None, day: int | None = None) -> PartialDate | None:
+        """The date, or None when it is none (or before MIN_YEAR: what people write)."""
+        try:
+            value = cls(year, month, day)
+        except (ValueError, TypeError, OverflowError):
+            return None
+        return value if year >= MIN_YEAR else None
+
+    @classmethod
+    def from_iso(cls, text: str | None) -> PartialDate | None:
+        """A stored ISO text ("2020", "2020-02", "2020-02-14"; also "2020-2-3"); None when it is no date."""
+        m = _ISO.match((text or "").strip())
+        if not m:
+            return None
+        try:
+            return cls(*(int(g) if g else None for g in m.groups()))
+        except ValueError:
+            return None
+
+    @classmethod
+    def parse(cls, text: str | None) -> PartialDate | None:
+        """What a person wrote: ISO, "14.02.2020", "14. Februar 2020", "Februar 2020" (a trailing
+        full stop is dropped); None when it is no date."""
+        text = (text or "").strip().rstrip(".")
+        if not text:
+            return None
+        m = _ISO.match(text)
+        if m:
+            return cls.of(*(int(g) if g else None for g in m.groups()))
+        m = _NUMERIC.match(text)
+        if m:
+            return cls.of(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        m = _long().match(text)
+        if m:
+            return cls.of(int(m.group(3)), months()[m.group(2).lower()], int(m.group(1)) if m.group(1) else None)
         return None
-    if year < 1900:
-        return None
-    return f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day and month else "")
+
+    @property
+    def precision(self) -> str:
+        """"day", "month" or "year"."""
+        return "day" if self.day is not None else "month" if self.month is not None else "year"
+
+    @property
+    def iso(self) -> str:
+        """'2020', '2020-02' or '2020-02-14': the form records, the store and JSON carry."""
+        return (f"{self.year:04d}" + (f"-{self.month:02d}" if self.month is not None else "")
+                + (f"-{self.day:02d}" if self.day is not None else ""))
+
+    def __str__(self) -> str:
+        return self.iso
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> date:
+        if self.day is not None:
+            return self.first_day
+        month = self.month or 12
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The days it covers as YYYYMMDD numbers, the store's encoding: a day (20200214, 20200214),
+        a month (20200200, 20200299), a year (20200000, 20209999)."""
+        low = self.year * 10000 + (self.month or 0) * 100 + (self.day or 0)
+        return low, low + (0 if self.day is not None else 99 if self.month is not None else 9999)
+
+    def contains(self, other: PartialDate) -> bool:
+        """Whether every day of `other` is one of its days ("2020" contains "2020-02-14")."""
+        return self.first_day <= other.first_day and other.last_day <= self.last_day
+
+    def german(self) -> str:
+        """'14.02.2020', 'Februar 2020' or '2020'."""
+        if self.day is not None:
+            return f"{self.day:02d}.{self.month:02d}.{self.year:04d}"
+        if self.month is not None:
+            return f"{month_name(self.month)} {self.year:04d}"
+        return f"{self.year:04d}"
+
+    def _key(self) -> tuple[int, int, int]:
+        return self.year, self.month or 0, self.day or 0
+
+    def __lt__(self, other: PartialDate) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() < other._key()
 
 
 def plausible(year: int, month: int, day: int) -> str | None:
     """The ISO date of a day that exists and is not in the future (a typo such as 3015 is none)."""
-    iso = _valid(year, month, day)
-    return iso if iso and iso <= date.today().isoformat() else None
+    found = PartialDate.of(year, month, day)
+    return found.iso if found and found.first_day <= date.today() else None
 
 
 def iso_date(text: str | None) -> str | None:
     """An ISO date (possibly partial) from what a person wrote; None when it is no date."""
-    text = (text or "").strip().rstrip(".")
-    if not text:
-        return None
-    m = _ISO.match(text)
-    if m:
-        return _valid(int(m.group(1)), *(int(g) if g else None for g in m.groups()[1:]))
-    m = _NUMERIC.match(text)
-    if m:
-        return _valid(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    m = _long().match(text)
-    if m:
-        return _valid(int(m.group(3)), months()[m.group(2).lower()], int(m.group(1)) if m.group(1) else None)
-    return None
+    found = PartialDate.parse(text)
+    return found.iso if found else None
 
 
 def display_date(iso: str | None) -> str:
-    """German: '2020-02-14' -> '14.02.2020', '2020-02' -> 'Februar 2020', '2020' -> '2020'."""
-    if not iso:
-        return UNKNOWN
-    parts = iso.split("-")
-    if len(parts) == 3:
-        return f"{parts[2]}.{parts[1]}.{parts[0]}"
-    if len(parts) == 2:
-        return f"{month_name(int(parts[1]))} {parts[0]}"
-    return parts[0]
+    """German: '2020-02-14' -> '14.02.2020', '2020-02' -> 'Februar 2020', '2020' -> '2020';
+    'Datum unbekannt' for none (also for a stored text that is no date)."""
+    found = PartialDate.from_iso(iso)
+    return found.german() if found else UNKNOWN
 
 
 def month_name(number: int) -> str:
@@ -84,16 +175,45 @@ def month_name(number: int) -> str:
 
 
 def first_day(iso: str) -> date:
-    parts = [int(p) for p in iso.split("-")]
-    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    """The first day of an ISO date; ValueError when it is none."""
+    return _required(iso).first_day
 
 
 def last_day(iso: str) -> date:
-    parts = [int(p) for p in iso.split("-")]
-    if len(parts) == 3:
-        return date(*parts)
-    month = parts[1] if len(parts) > 1 else 12
-    return date(parts[0], month, calendar.monthrange(parts[0], month)[1])
+    """The last day of an ISO date; ValueError when it is none."""
+    return _required(iso).last_day
+
+
+def _required(iso: str) -> PartialDate:
+    found = PartialDate.from_iso(iso)
+    if found is None:
+        raise ValueError(f"no date: {iso!r}")
+    return found
+
+
+def date_span(iso: str | None) -> tuple[int, int]:
+    """The days an ISO date (possibly partial) covers, as YYYYMMDD numbers; (0, 0) for none
+    (also for a text that is no date, such as '2020-02-31': it is undated).
+
+    '2020-02-14' -> (20200214, 20200214), '2020-02' -> (20200200, 20200299), '2020' -> (20200000, 20209999)."""
+    found = PartialDate.from_iso(iso)
+    return found.span if found else (0, 0)
+
+
+@dataclass(frozen=True)
+class QuestionTime:
+    """The time a question names, used as a ranking preference (see qa.retrieval.timing):
+    ISO bounds (inclusive, either may be open), the words it came from, and whether the question
+    asks for the newest state ("neueste", "aktuell", "zuletzt"). Held by the records (qa.records)."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    text: str = ""
+    newest: bool = False
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.date_from or self.date_to)
 
 
 # -- time in questions -----------------------------------------------------------------------
@@ -146,20 +266,22 @@ def _explicit_range(question: str) -> tuple[str | None, str | None, str] | None:
             low, high = sorted((g[0], g[1]))
             return low, high, m.group(0)
         if kind == "day":
-            iso = _valid(int(g[2]), months()[g[1].lower()], int(g[0]))
+            found = PartialDate.of(int(g[2]), months()[g[1].lower()], int(g[0]))
         elif kind == "numeric":
-            iso = _valid(int(g[2]), int(g[1]), int(g[0]))
+            found = PartialDate.of(int(g[2]), int(g[1]), int(g[0]))
         elif kind == "month":
-            iso = _valid(int(g[1]), months()[g[0].lower()])
+            found = PartialDate.of(int(g[1]), months()[g[0].lower()])
         else:
-            iso = _valid(int(g[0]))
-        if iso is None:
+            found = PartialDate.of(int(g[0]))
+        if found is None:
             continue
         if kind == "before":  # "vor 2020": up to 2019; "bis 2020": up to 2020
-            return None, str(int(iso) - 1) if m.group(0).lower().startswith("vor") else iso, m.group(0)
+            high = PartialDate(found.year - 1) if m.group(0).lower().startswith("vor") else found
+            return None, high.iso, m.group(0)
         if kind == "since":  # "nach 2018": from 2019; "seit/ab 2018": from 2018
-            return str(int(iso) + 1) if m.group(0).lower().startswith("nach") else iso, None, m.group(0)
-        return iso, iso, m.group(0).strip()
+            low = PartialDate(found.year + 1) if m.group(0).lower().startswith("nach") else found
+            return low.iso, None, m.group(0)
+        return found.iso, found.iso, m.group(0).strip()
     return None
 
 

@@ -7,12 +7,15 @@ article: for .txt/.md files that is the raw file decoded as text, so
 `raw[start:end] == quote`; for .html files it is the text extracted from the
 page (the inspector shows that text, not the markup).
 
-The records import nothing from the stages above them; their JSON form (with German display
+The records import nothing from the stages above them (dates, their value and encoding, are
+qa.dates: below the records, which hold them as ISO text); their JSON form (with German display
 fields such as `date_text`) is made by qa.answer.record.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from qa.dates import QuestionTime, date_span  # noqa: F401  (both live with the date value)
 
 
 @dataclass(frozen=True)
@@ -132,22 +135,6 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class QuestionTime:
-    """The time a question names, used as a ranking preference (see qa.retrieval.timing):
-    ISO bounds (inclusive, either may be open), the words it came from, and whether the question
-    asks for the newest state ("neueste", "aktuell", "zuletzt")."""
-
-    date_from: str | None = None
-    date_to: str | None = None
-    text: str = ""
-    newest: bool = False
-
-    @property
-    def dated(self) -> bool:
-        return bool(self.date_from or self.date_to)
-
-
-@dataclass(frozen=True)
 class ResolvedDate:
     """A relative time expression of an evidence sentence ("am Mittwoch") and what it means against
     its article's date (qa.answer.timeline): German `text`, the ISO date where one follows (possibly
@@ -210,17 +197,3 @@ class Filters:
         low = date_span(self.date_from)[0] if self.date_from else 1
         high = date_span(self.date_to)[1] if self.date_to else 99999999
         return low, high
-
-
-def date_span(date: str | None) -> tuple[int, int]:
-    """The days an ISO date (possibly partial) covers, as YYYYMMDD numbers; (0, 0) for none.
-
-    '2020-02-14' -> (20200214, 20200214), '2020-02' -> (20200200, 20200299), '2020' -> (20200000, 20209999)."""
-    if not date:
-        return 0, 0
-    digits = [int(p) for p in date.split("-")[:3] if p.isdigit()]
-    if not digits:
-        return 0, 0
-    low = digits[0] * 10000 + (digits[1] * 100 if len(digits) > 1 else 0) + (digits[2] if len(digits) > 2 else 0)
-    high = low + (0 if len(digits) > 2 else 99 if len(digits) == 2 else 9999)
-    return low, high

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from typing import Iterator
 
 from qa.answer.tense import clause, is_past
-from qa.dates import display_date, first_day, month_name
+from qa.dates import PartialDate, display_date, month_name
 from qa.language import month_pattern, months, question_kind, weekdays
 from qa.records import Answer, Citation, ResolvedDate
 
@@ -81,35 +81,37 @@ def expressions(sentence: str) -> Iterator[tuple[str, re.Match]]:
 def resolve(kind: str, m: re.Match, sentence: str, article_date: str | None) -> ResolvedDate:
     """The absolute date an expression means, in German, against the article's date."""
     expression = m.group(0)
-    if not article_date:
+    article = PartialDate.from_iso(article_date)
+    if article is None:  # undated, or a stored text that is no date ("2020-02-31")
         return ResolvedDate(expression, "nicht auflösbar: der Artikel nennt kein Datum", None, None)
     past = is_past(expression, clause(sentence, m))
     if past is None:
         past = is_past(expression, sentence) or False
-    exact = len(article_date) == 10
-    text, iso = _RESOLVERS[kind](m, first_day(article_date), past, exact, article_date)
-    return ResolvedDate(expression, text, iso, article_date, exact=bool(iso and len(iso) == 10))
+    exact = article.precision == "day"
+    text, iso = _RESOLVERS[kind](m, article.first_day, past, exact, article)
+    found = PartialDate.from_iso(iso)
+    return ResolvedDate(expression, text, iso, article_date, exact=bool(found and found.precision == "day"))
 
 
-def _weekday(m, day: date, past: bool, exact: bool, article: str):
+def _weekday(m, day: date, past: bool, exact: bool, article: PartialDate):
     name = m.groups()[-1]
     if not exact:
-        return f"ein {name} {_in(article)}", article
+        return f"ein {name} {_in(article)}", article.iso
     number = weekdays()[name.lower()]
     shift = -((day.isoweekday() - number) % 7) if past else (number - day.isoweekday()) % 7
     found = day + timedelta(days=shift)
     return f"{name}, {display_date(found.isoformat())}", found.isoformat()
 
 
-def _day(m, day: date, past: bool, exact: bool, article: str):
+def _day(m, day: date, past: bool, exact: bool, article: PartialDate):
     word = (m.group(1) or m.group(2)).lower()
     if not exact:
-        return f"ein Tag {_in(article)}", article
+        return f"ein Tag {_in(article)}", article.iso
     found = day + timedelta(days=_DAYS[word])
     return display_date(found.isoformat()), found.isoformat()
 
 
-def _week(m, day: date, past: bool, exact: bool, article: str):
+def _week(m, day: date, past: bool, exact: bool, article: PartialDate):
     if not exact:
         return f"eine Woche {_in(article)}", None
     monday = day - timedelta(days=day.isoweekday() - 1) + timedelta(weeks=-1 if past else 1)
@@ -117,24 +119,24 @@ def _week(m, day: date, past: bool, exact: bool, article: str):
     return f"die Woche vom {monday:%d.%m.} bis {sunday:%d.%m.%Y}", None
 
 
-def _year(m, day: date, past: bool, exact: bool, article: str):
+def _year(m, day: date, past: bool, exact: bool, article: PartialDate):
     year = day.year + (-1 if past or "vorjahr" in m.group(0).lower() else 1)
     return str(year), str(year)
 
 
-def _this_year(m, day: date, past: bool, exact: bool, article: str):
+def _this_year(m, day: date, past: bool, exact: bool, article: PartialDate):
     return str(day.year), str(day.year)
 
 
-def _eve(m, day: date, past: bool, exact: bool, article: str):
+def _eve(m, day: date, past: bool, exact: bool, article: PartialDate):
     """"am Vortag": the day before the day the text speaks of, taken as the article's day."""
     if not exact:
-        return f"ein Tag {_in(article)}", article
+        return f"ein Tag {_in(article)}", article.iso
     found = day - timedelta(days=1)
     return f"{display_date(found.isoformat())} (Tag vor dem Artikel)", found.isoformat()
 
 
-def _ago(m, day: date, past: bool, exact: bool, article: str):
+def _ago(m, day: date, past: bool, exact: bool, article: PartialDate):
     count = _NUMBERS.get(m.group(1).lower()) or int(m.group(1))
     unit = m.group(2).lower()
     if unit.startswith("tag") and exact:
@@ -143,16 +145,16 @@ def _ago(m, day: date, past: bool, exact: bool, article: str):
     if unit.startswith("woche") and exact:
         found = day - timedelta(weeks=count)
         return f"um den {display_date(found.isoformat())}", None
-    if unit.startswith("monat") and len(article) >= 7:
+    if unit.startswith("monat") and article.precision != "year":
         months_back = day.year * 12 + day.month - 1 - count
-        iso = f"{months_back // 12:04d}-{months_back % 12 + 1:02d}"
-        return display_date(iso), iso
+        found = PartialDate(months_back // 12, months_back % 12 + 1)
+        return found.german(), found.iso
     if unit.startswith("jahr"):
         return str(day.year - count), str(day.year - count)
-    return f"{m.group(0)} {_in(article) if len(article) < 10 else 'vor dem ' + display_date(article)}", None
+    return f"{m.group(0)} {_in(article) if article.precision != 'day' else 'vor dem ' + article.german()}", None
 
 
-def _weekend(m, day: date, past: bool, exact: bool, article: str):
+def _weekend(m, day: date, past: bool, exact: bool, article: PartialDate):
     if not exact:
         return f"ein Wochenende {_in(article)}", None
     saturday = day - timedelta(days=(day.isoweekday() - 6) % 7) if past else day + timedelta(days=(6 - day.isoweekday()) % 7)
@@ -162,24 +164,24 @@ def _weekend(m, day: date, past: bool, exact: bool, article: str):
     return f"das Wochenende {saturday:%d.}/{sunday:%d.%m.%Y}", None
 
 
-def _this_week(m, day: date, past: bool, exact: bool, article: str):
+def _this_week(m, day: date, past: bool, exact: bool, article: PartialDate):
     if not exact:
         return f"eine Woche {_in(article)}", None
     monday = day - timedelta(days=day.isoweekday() - 1)
     return f"die Woche vom {monday:%d.%m.} bis {monday + timedelta(days=6):%d.%m.%Y}", None
 
 
-def _month_of(number: int, day: date, past: bool, article: str) -> int:
+def _month_of(number: int, day: date, past: bool, article: PartialDate) -> int:
     """The year of a month named without one: the last one on/before the article's month when
     past, the next one on/after it otherwise (a year-only article date: its year)."""
-    if len(article) == 4:
+    if article.precision == "year":
         return day.year
     if past:
         return day.year if number <= day.month else day.year - 1
     return day.year if number >= day.month else day.year + 1
 
 
-def _daymonth(m, day: date, past: bool, exact: bool, article: str):
+def _daymonth(m, day: date, past: bool, exact: bool, article: PartialDate):
     number = months()[m.group(2).lower()]
     year = _month_of(number, day, past, article)
     try:
@@ -189,15 +191,15 @@ def _daymonth(m, day: date, past: bool, exact: bool, article: str):
     return display_date(found.isoformat()), found.isoformat()
 
 
-def _month(m, day: date, past: bool, exact: bool, article: str):
+def _month(m, day: date, past: bool, exact: bool, article: PartialDate):
     number = months()[m.group(2).lower()]
     year = _month_of(number, day, past, article)
     part = f"{m.group(1)} " if m.group(1) else ""
-    return f"{part}{month_name(number)} {year}", f"{year:04d}-{number:02d}"
+    return f"{part}{month_name(number)} {year}", PartialDate(year, number).iso
 
 
-def _in(article: str) -> str:
-    return f"im {display_date(article)}" if len(article) == 7 else f"im Jahr {article}"
+def _in(article: PartialDate) -> str:
+    return f"im {article.german()}" if article.precision == "month" else f"im Jahr {article.iso}"
 
 
 _RESOLVERS = {"weekday": _weekday, "day": _day, "week": _week, "year": _year, "daymonth": _daymonth,
@@ -209,7 +211,8 @@ def article_label(resolved: ResolvedDate) -> str:
     if resolved.article_date is None:
         return ""
     source = f"Datum laut Kopie {resolved.date_from_copy}: " if resolved.date_from_copy else "Artikel vom "
-    if len(resolved.article_date) == 10:
+    article = PartialDate.from_iso(resolved.article_date)
+    if article is not None and article.precision == "day":
         return f" ({source}{display_date(resolved.article_date)})"
     return f" ({source}{display_date(resolved.article_date)}; Tag unbekannt)"
 

@@ -15,12 +15,12 @@ import types
 import typing
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Sequence
 from urllib.parse import unquote
 
 from qa.app.rendering import SNIPPET_CHARS, answer_markdown_for_chat, article_html, md_escape
 from qa.config import Settings
+from qa.dates import PartialDate
 from qa.errors import QAError, QuestionError
 from qa.pipeline import Pipeline, clean_question
 from qa.records import Answer, Filters, Turn
@@ -81,13 +81,8 @@ def check_date(label: str, value: str | None) -> str | None:
     value = (value or "").strip() or None
     if value is None:
         return None
-    try:
-        if not _DATE.match(value):
-            raise ValueError(value)
-        parts = [int(p) for p in value.split("-")]
-        date(parts[0], *(parts[1:] + [1, 1])[:2])  # month and day exist
-    except ValueError:
-        raise QuestionError(f"„{value}“ im Feld „{label}“ ist kein Datum – bitte als JJJJ-MM-TT angeben.") from None
+    if not _DATE.match(value) or PartialDate.from_iso(value) is None:  # the form's pattern; a day that exists
+        raise QuestionError(f"„{value}“ im Feld „{label}“ ist kein Datum – bitte als JJJJ-MM-TT angeben.")
     return value
 
 

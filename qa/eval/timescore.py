@@ -28,8 +28,8 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-from qa.dates import display_date
-from qa.records import Filters, date_span
+from qa.dates import PartialDate, date_span, display_date, month_name
+from qa.records import Filters
 
 
 def _norm(text: str) -> str:
@@ -38,11 +38,10 @@ def _norm(text: str) -> str:
 
 def written_forms(iso: str) -> list[str]:
     """How an answer may write a date: '2020-02-12' -> '12.02.2020', '12.2.2020', '12. februar 2020'."""
-    parts = iso.split("-")
-    if len(parts) == 3:
-        y, m, d = parts
-        month = display_date(f"{y}-{m}").split()[0]
-        return [f"{d}.{m}.{y}", f"{int(d)}.{int(m)}.{y}", f"{int(d)}. {month} {y}"]
+    value = PartialDate.from_iso(iso)
+    if value is not None and value.precision == "day":
+        y, m, d = value.year, value.month, value.day
+        return [value.german(), f"{d}.{m}.{y}", f"{d}. {month_name(m)} {y}"]
     return [display_date(iso)]
 
 

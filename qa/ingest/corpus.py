@@ -25,6 +25,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from qa.dates import iso_date, plausible
 from qa.errors import CorpusError
 from qa.ingest.files import file_hash, iter_corpus_files, read_corpus_file, source_name  # noqa: F401
 from qa.ingest.metadata import Metadata, apply, front_matter
@@ -155,7 +156,7 @@ def parse_text(name: str, text: str, digest: str, markdown: bool = False, skip: 
         publisher = publisher or _publisher(line)
         tag = _LEADING_DATE_TAG.match(line)
         if tag:
-            date = date or tag.group(1)
+            date = date or iso_date(tag.group(1))  # a tag naming no day that exists ("2020-02-31") gives none
             start += tag.end()
             line = text[start:end]
         if not line:
@@ -232,8 +233,6 @@ def _shorten(words: list[str]) -> str:
 
 def _byline_date(line: str) -> str | None:
     """ISO date of a closing byline "(APA, 11.9.2015)" at the end of a line (a date line comes first)."""
-    from qa.dates import plausible
-
     m = _BYLINE_DATE.search(line)
     if not m:
         return None
@@ -241,9 +240,8 @@ def _byline_date(line: str) -> str | None:
 
 
 def parse_date_line(line: str) -> str | None:
-    """ISO date of a line that is only a date: "14. Februar 2020", "04.06.2020 - Artikel"."""
-    from qa.dates import plausible
-
+    """ISO date of a line that is only a date: "14. Februar 2020", "04.06.2020 - Artikel"; a day that
+    does not exist or lies in the future is none (qa.dates.plausible)."""
     m = _DATE_LONG.match(line)
     if m:  # a day that does not exist ("31. Februar 2020") is no date
         return plausible(int(m.group(3)), months()[m.group(2).lower()], int(m.group(1)))

@@ -13,7 +13,8 @@ from typing import Sequence
 import numpy as np
 
 from qa.config import Settings
-from qa.records import Chunk, Copy, Filters, Hit, date_span
+from qa.dates import date_span
+from qa.records import Chunk, Copy, Filters, Hit
 from qa.retrieval.keyword import KeywordIndex
 from qa.store.base import Store
 

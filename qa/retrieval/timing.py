@@ -21,7 +21,8 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from qa.records import Filters, Hit, QuestionTime, date_span
+from qa.dates import PartialDate, date_span
+from qa.records import Filters, Hit, QuestionTime
 
 IN_RANGE = 1.5
 MENTIONED = 1.2
@@ -61,16 +62,15 @@ def _years(low: int, high: int) -> list[int]:
 
 
 def recency_factor(hit: Hit, hits: Sequence[Hit], when: QuestionTime) -> float:
-    if not when.newest or not hit.chunk.date:
+    own = PartialDate.from_iso(hit.chunk.date)
+    if not when.newest or own is None:  # undated (or a stored text that is no date)
         return 1.0
-    days = [_middle(h.chunk.date) for h in hits if h.chunk.date]
+    days = [_middle(d) for d in (PartialDate.from_iso(h.chunk.date) for h in hits) if d is not None]
     oldest, newest = min(days), max(days)
     if newest == oldest:
         return 1.0 + NEWEST
-    return 1.0 + NEWEST * (_middle(hit.chunk.date) - oldest) / (newest - oldest)
+    return 1.0 + NEWEST * (_middle(own) - oldest) / (newest - oldest)
 
 
-def _middle(iso: str) -> float:
-    from qa.dates import first_day, last_day
-
-    return (first_day(iso).toordinal() + last_day(iso).toordinal()) / 2
+def _middle(value: PartialDate) -> float:
+    return (value.first_day.toordinal() + value.last_day.toordinal()) / 2

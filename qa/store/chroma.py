@@ -24,8 +24,9 @@ from dataclasses import replace
 import numpy as np
 
 from qa.config import Settings
+from qa.dates import date_span
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
-from qa.records import Chunk, Filters, Sentence, date_span
+from qa.records import Chunk, Filters, Sentence
 from qa.store.base import FORMAT_VERSION, FileRecord
 from qa.store.chroma_client import (chroma_embedding_function, disk_full_error, folder_identity,
                                     forget_local_client, guarded, is_disk_full, not_the_index, open_client,

@@ -1,0 +1,180 @@
+"""The date value (qa.dates.PartialDate): every form we read, one validation at every entry point,
+its days, order and German display, and the stored ISO text unchanged (issue 23, item 1)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from qa.dates import (PartialDate, date_span, display_date, first_day, iso_date, last_day, plausible,
+                      question_time)
+from qa.records import Chunk, Hit, QuestionTime
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("2020-02-14", (2020, 2, 14)), ("2020-2-3", (2020, 2, 3)), ("2020-02", (2020, 2, None)), ("2020", (2020, None, None)),
+    ("14.02.2020", (2020, 2, 14)), ("4.6.2020", (2020, 6, 4)), ("14. 02. 2020", (2020, 2, 14)),
+    ("14. Februar 2020", (2020, 2, 14)), ("14.Februar 2020", (2020, 2, 14)), ("3. Jänner 2019", (2019, 1, 3)),
+    ("Februar 2020", (2020, 2, None)), ("februar 2020", (2020, 2, None)), (" 2020-02-14. ", (2020, 2, 14)),
+])
+def test_parse_reads_each_form(text, parts):
+    assert PartialDate.parse(text) == PartialDate(*parts)
+
+
+@pytest.mark.parametrize("text", [
+    None, "", "gestern", "31.02.2020", "31. Februar 2020", "2020-02-31", "2020-13", "2020-00", "0.2.2020",
+    "14.02.20", "1899", "14.02.1850", "2020-02-14T10:00", "Frühjahr 2020",
+])
+def test_parse_rejects_what_is_no_date(text):
+    assert PartialDate.parse(text) is None and iso_date(text) is None
+
+
+def test_a_day_that_does_not_exist_cannot_be_made():
+    for args in ((2020, 2, 31), (2019, 2, 29), (2020, 13), (2020, 0), (2020, None, 5)):
+        with pytest.raises(ValueError):
+            PartialDate(*args)
+        assert PartialDate.of(*args) is None
+    assert PartialDate(2020, 2, 29).iso == "2020-02-29"  # a leap day
+    assert PartialDate.of(1850) is None and PartialDate(1850).iso == "1850"  # what people write starts at 1900
+
+
+def test_31_february_is_rejected_by_every_entry_point():
+    from qa.app.forms import check_date
+    from qa.errors import QuestionError
+    from qa.ingest.corpus import parse_date_line, parse_text
+
+    assert parse_date_line("31.02.2020") is None and parse_date_line("31. Februar 2020") is None
+    assert iso_date("31.02.2020") is None and iso_date("2020-02-31") is None
+    assert PartialDate.from_iso("2020-02-31") is None
+    assert plausible(2020, 2, 31) is None
+    with pytest.raises(QuestionError, match="„2020-02-31“ im Feld „Von“ ist kein Datum"):
+        check_date("Von", "2020-02-31")
+    assert question_time("Was geschah am 31.02.2020?") is None
+    tagged = parse_text("x.txt", "date 2020-02-31 Erster Satz des Artikels.\nZweiter Absatz hier.\n", "h")
+    assert tagged.date is None and tagged.source_text[tagged.segments[0][0]:].startswith("Erster Satz")
+    assert parse_text("y.txt", "date 2020-02-14 Erster Satz.\n", "h").date == "2020-02-14"
+
+
+def test_the_form_keeps_its_own_pattern():
+    from qa.app.forms import check_date
+    from qa.errors import QuestionError
+
+    assert check_date("Von", " 2020-02 ") == "2020-02" and check_date("Bis", "2020-02-29") == "2020-02-29"
+    assert check_date("Von", "1850") == "1850" and check_date("Von", "") is None
+    for value in ("14.02.2020", "2020-2-3", "2020-13", "2020-00", "Februar 2020"):
+        with pytest.raises(QuestionError):
+            check_date("Von", value)
+
+
+def test_article_text_also_rejects_future_days():
+    tomorrow = date.today() + timedelta(days=1)
+    assert plausible(tomorrow.year, tomorrow.month, tomorrow.day) is None
+    assert plausible(2015, 9, 11) == "2015-09-11"
+
+
+@pytest.mark.parametrize("iso, precision, first, last, span", [
+    ("2020-02-14", "day", date(2020, 2, 14), date(2020, 2, 14), (20200214, 20200214)),
+    ("2020-02", "month", date(2020, 2, 1), date(2020, 2, 29), (20200200, 20200299)),
+    ("2019-02", "month", date(2019, 2, 1), date(2019, 2, 28), (20190200, 20190299)),
+    ("2020", "year", date(2020, 1, 1), date(2020, 12, 31), (20200000, 20209999)),
+])
+def test_precision_days_and_span(iso, precision, first, last, span):
+    value = PartialDate.from_iso(iso)
+    assert value.precision == precision and value.first_day == first and value.last_day == last
+    assert first_day(iso) == first and last_day(iso) == last
+    assert value.span == span == date_span(iso)
+
+
+def test_a_stored_text_that_is_no_date_is_undated():
+    assert date_span("2020-02-31") == (0, 0) and date_span(None) == (0, 0) and date_span("") == (0, 0)
+    assert display_date("2020-02-31") == "Datum unbekannt"
+    with pytest.raises(ValueError):
+        first_day("2020-02-31")
+
+
+def test_order_follows_the_iso_texts():
+    texts = ["2020-02-14", "2019", "2020", "2020-02", "2020-01-31", "2020-12", "2016-05-01", "2020-02-03"]
+    values = [PartialDate.from_iso(t) for t in texts]
+    assert [v.iso for v in sorted(values)] == sorted(texts)
+    assert PartialDate(2020) < PartialDate(2020, 1) < PartialDate(2020, 1, 1) < PartialDate(2020, 2)
+    assert max(values) == PartialDate(2020, 12) and PartialDate(2020, 2) == PartialDate.parse("Februar 2020")
+
+
+def test_contains():
+    year, month, day = PartialDate(2020), PartialDate(2020, 2), PartialDate(2020, 2, 14)
+    assert year.contains(month) and year.contains(day) and month.contains(day) and day.contains(day)
+    assert not day.contains(month) and not month.contains(year)
+    assert not PartialDate(2019).contains(day) and not PartialDate(2020, 3).contains(day)
+
+
+@pytest.mark.parametrize("iso, shown", [
+    ("2020-02-14", "14.02.2020"), ("2020-06-04", "04.06.2020"), ("2020-02", "Februar 2020"),
+    ("2019-01", "Januar 2019"), ("2020-03", "März 2020"), ("2016", "2016"), (None, "Datum unbekannt"),
+])
+def test_german_display(iso, shown):
+    assert display_date(iso) == shown
+    if iso:
+        assert PartialDate.from_iso(iso).german() == shown
+
+
+@pytest.mark.parametrize("iso", ["2020-02-14", "2020-02", "2020", "1999-12-31", "2020-02-29"])
+def test_round_trip(iso):
+    value = PartialDate.from_iso(iso)
+    assert value.iso == str(value) == iso
+    assert PartialDate.parse(iso) == value and iso_date(value.german()) == iso
+    assert PartialDate.from_iso(value.first_day.isoformat()).first_day == value.first_day
+
+
+def test_describe_time_in_german():
+    from qa.dates import describe_time
+
+    assert describe_time(QuestionTime("2020-02-14", "2020-02-14")) == "14.02.2020"
+    assert describe_time(QuestionTime("2016", "2018")) == "2016 bis 2018"
+    assert describe_time(QuestionTime("2020-02", None)) == "ab Februar 2020"
+
+
+# -- the crash of the issue: a "neueste" question over an article whose date is no date -----------
+
+def _hit(name, when, score):
+    return Hit(Chunk(f"{name}:v:0", name, "Text.", 0, 5, 0, date=when), score, 1)
+
+
+def test_newest_over_a_stored_date_that_is_no_date_does_not_raise():
+    """An index written before the dates were checked may hold "2020-02-31": such an article
+    counts as undated (it was a ValueError in first_day)."""
+    from qa.retrieval.timing import NEWEST, prefer_time
+
+    hits = [_hit("bad", "2020-02-31", 1.0), _hit("old", "2016", 0.9), _hit("new", "2020-06-04", 0.8)]
+    ranked = prefer_time(hits, QuestionTime(newest=True))
+    assert [h.chunk.source for h in ranked] == ["new", "bad", "old"]
+    assert ranked[0].score == pytest.approx(0.8 * (1 + NEWEST)) and ranked[1].score == pytest.approx(1.0)
+    ranged = prefer_time(hits, QuestionTime("2020-02", "2020-02"))
+    assert {h.chunk.source for h in ranged} == {"bad", "old", "new"}
+
+
+def test_a_relative_date_against_a_date_that_is_no_date_is_unresolvable():
+    from qa.answer.timeline import expressions, resolve
+
+    sentence = "Am Mittwoch sagte er das."
+    kind, m = next(expressions(sentence))
+    resolved = resolve(kind, m, sentence, "2020-02-31")
+    assert resolved.iso is None and resolved.article_date is None and "nicht auflösbar" in resolved.text
+    assert resolve(kind, m, sentence, "2020-02-14").iso == "2020-02-12"
+
+
+def test_a_newest_question_over_an_article_with_a_bad_date_tag(settings, fake_embedder):
+    """Through the pipeline: an article whose date tag names no day ("date 2020-02-31") is
+    indexed undated, and a "neueste" question over it ranks without raising."""
+    from qa.pipeline import Pipeline
+
+    (settings.corpus_dir / "999_kaputtes_datum.txt").write_text(
+        "date 2020-02-31 Die Anti-IS-Koalition berät über den neuesten Stand im Irak.\n"
+        "Die Minister der Anti-IS-Koalition trafen sich in München und sprachen über den Irak.\n",
+        encoding="utf-8")
+    pipeline = Pipeline(settings, embedder=fake_embedder)
+    pipeline.ingest(progress=False)
+    hits = pipeline.retrieve("Was ist der neueste Stand im Kampf der Anti-IS-Koalition?", k=8)
+    bad = [h for h in hits if h.chunk.source == "999_kaputtes_datum.txt"]
+    assert bad and bad[0].chunk.date is None
+    dated = [h.chunk.date for h in hits if h.chunk.date]
+    assert dated and all(PartialDate.from_iso(d) for d in dated)
