@@ -1,9 +1,9 @@
 """Load benchmark of `qa serve` (UI and API in one process): latencies under concurrent users.
 
     python benchmarks/bench_api.py [--clients 50] [--rounds 4] [--ui-users 30]
-                                   [--llm fake|real|none] [--fake-seconds 20]
+                                   [--llm fake|real|none] [--fake-seconds 20] [--sweep 1,10,30,50]
 
-Three phases against one in-process server (the code `qa serve` runs) on 127.0.0.1, over the
+Four phases against one in-process server (the code `qa serve` runs) on 127.0.0.1, over the
 seed corpus with the real models and a temporary index:
 
 1. api    `--clients` clients ask extractive questions over POST /v1/chat/completions at the
@@ -19,6 +19,12 @@ seed corpus with the real models and a temporary index:
           a word every `--fake-seconds`/20 s without using the CPU: it shows the scheduling (a slow
           answer holds a slot of the gate, not the extractive path), not CPU contention. The
           output says which one ran.
+4. sweep  (issue 21 item 5) for each client count of `--sweep`: that many API clients ask
+          `--rounds` extractive questions each at the same moment; a client refused with 429 waits
+          its Retry-After and asks again (as the openai package does). Meanwhile /health and
+          /v1/models are timed every half second, and one UI session asks one question a second
+          after the start. Per count: answers per second, p50/p95 of an answer (retries included),
+          429s, the slowest /health and /v1/models, the UI question's time.
 
 Prints figures only; nothing is asserted (machines are shared and noisy).
 """
@@ -162,6 +168,78 @@ def phase_mixed(url: str, llm: str) -> dict:
             "api": summary("+api", *split(api_results)), "ui": summary("+ui", *split(ui_results))}
 
 
+def phase_sweep(url: str, counts: list[int], rounds: int) -> list[dict]:
+    import httpx
+    from gradio_client import Client
+
+    rows = []
+    with httpx.Client() as http, ThreadPoolExecutor(4) as pool:  # untimed: the first burst starts threads and queues
+        list(pool.map(lambda q: api_ask(http, url, q), QUESTIONS[:4]))
+        ui_ask(Client(f"{url}/", verbose=False), QUESTIONS[0])
+    print("sweep  clients  answers/s   p50 s   p95 s   429s  health max s  models max s  ui s")
+    for count in counts:
+        ui = Client(f"{url}/", verbose=False) if count > 1 else None
+        barrier, refused, done = threading.Barrier(count + 1), [], threading.Event()
+
+        def client(index: int):
+            with httpx.Client() as http:
+                barrier.wait()
+                return [patient_ask(http, url, QUESTIONS[(index + r) % len(QUESTIONS)], refused) for r in range(rounds)]
+
+        def probe(path: str, out: list):
+            with httpx.Client() as http:
+                while not done.is_set():
+                    started = time.perf_counter()
+                    http.get(f"{url}{path}", timeout=60)
+                    out.append(time.perf_counter() - started)
+                    done.wait(0.5)
+
+        health, models, ui_result = [], [], []
+        probes = [threading.Thread(target=probe, args=(path, out))
+                  for path, out in (("/health", health), ("/v1/models", models))]
+        with ThreadPoolExecutor(count) as pool:
+            futures = [pool.submit(client, i) for i in range(count)]
+            barrier.wait()
+            started = time.perf_counter()
+            time.sleep(0.2)
+            for thread in probes:
+                thread.start()
+            if ui is not None:
+                time.sleep(0.8)
+                ui_result.append(ui_ask(ui, QUESTIONS[3]))
+            results = [r for f in futures for r in f.result()]
+            wall = time.perf_counter() - started
+        done.set()
+        for thread in probes:
+            thread.join()
+        seconds, errors = split(results)
+        row = {"clients": count, "answers": len(seconds), "errors": len(errors), "per_s": round(len(seconds) / wall, 2),
+               "p50_s": round(percentile(seconds, 0.5), 2), "p95_s": round(percentile(seconds, 0.95), 2),
+               "refused_429": len(refused), "health_max_s": round(max(health, default=0.0), 2),
+               "models_max_s": round(max(models, default=0.0), 2),
+               "ui_s": round(ui_result[0][0], 2) if ui_result and ui_result[0][1] is None else None}
+        rows.append(row)
+        print(f"       {count:7d}  {row['per_s']:9.2f}  {row['p50_s']:6.2f}  {row['p95_s']:6.2f}  {len(refused):5d}"
+              f"  {row['health_max_s']:12.2f}  {row['models_max_s']:12.2f}  "
+              + ("–" if ui is None else f"{row['ui_s']}" if row["ui_s"] is not None else f"Fehler: {ui_result[0][1]}")
+              + (f"  errors {len(errors)}: {errors[0]}" if errors else ""))
+    return rows
+
+
+def patient_ask(http, url: str, question: str, refused: list) -> tuple[float, str | None]:
+    """api_ask that waits the Retry-After of a 429 and asks again; the time counts all tries."""
+    started = time.perf_counter()
+    for _ in range(50):
+        response = http.post(f"{url}/v1/chat/completions", timeout=300,
+                             json={"model": "qa-extraktiv", "messages": [{"role": "user", "content": question}]})
+        if response.status_code != 429:
+            break
+        refused.append(response.headers.get("retry-after"))
+        time.sleep(float(response.headers.get("retry-after") or 1))
+    ok = response.status_code == 200 and response.json()["choices"][0]["message"]["content"]
+    return time.perf_counter() - started, None if ok else f"HTTP {response.status_code}: {response.text[:120]}"
+
+
 # -- setup ---------------------------------------------------------------------------------
 def fake_llm(seconds: float):
     """A generative answerer that streams 20 words over `seconds` without using the CPU."""
@@ -245,6 +323,8 @@ def main() -> None:
     parser.add_argument("--llm", choices=["fake", "model", "real", "none"], default="fake",
                         help="generative answer of phase mixed (none: skip the phase)")
     parser.add_argument("--fake-seconds", type=float, default=20.0, help="duration of the fake generative answer")
+    parser.add_argument("--sweep", default="1,10,30,50",
+                        help="client counts of phase sweep, comma-separated (empty: skip)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
@@ -264,6 +344,9 @@ def main() -> None:
             figures["ui"] = phase_ui(url, args.ui_users)
         if args.llm != "none":
             figures["mixed"] = phase_mixed(url, LLM_MODES[args.llm])
+        counts = [int(c) for c in args.sweep.split(",") if c.strip()]
+        if counts:
+            figures["sweep"] = phase_sweep(url, counts, args.rounds)
     finally:
         server.close()
     if args.json:
