@@ -178,3 +178,20 @@ def test_a_newest_question_over_an_article_with_a_bad_date_tag(settings, fake_em
     assert bad and bad[0].chunk.date is None
     dated = [h.chunk.date for h in hits if h.chunk.date]
     assert dated and all(PartialDate.from_iso(d) for d in dated)
+
+
+def test_a_page_date_that_is_no_date_is_not_taken(monkeypatch, tmp_path):
+    """The page's metadata date (trafilatura) is checked like any other metadata date."""
+    import types
+
+    import trafilatura
+
+    from qa.ingest.corpus import read_article
+
+    page = types.SimpleNamespace(text="Die Minister trafen sich.\n14.02.2020\n", title="Nato", sitename=None,
+                                 date="2020-02-31")
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: page)
+    (tmp_path / "a.html").write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
+    assert read_article(tmp_path / "a.html", tmp_path).date == "2020-02-14"  # the text's date line instead
+    page.date = "2020-02-12"
+    assert read_article(tmp_path / "a.html", tmp_path).date == "2020-02-12"

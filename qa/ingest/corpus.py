@@ -302,4 +302,4 @@ def _html_article(name: str, html: str, digest: str) -> Article:
     return Article(source=name, source_text=article.source_text, segments=article.segments,
                    content_hash=digest, title=extracted.title or article.title,
                    publisher=extracted.sitename or article.publisher,
-                   date=extracted.date or article.date)
+                   date=iso_date(extracted.date) or article.date)  # checked like any metadata date
