@@ -126,3 +126,24 @@ def start_chroma(path, port: int):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", process)
     return process
+
+
+class Citing:
+    """A fake extractive answerer: the first sentence of the first hit, cited (API and load tests)."""
+
+    name = "extractive"
+
+    def stream(self, question, hits, context):
+        from qa.answer import abstain
+        from qa.answer.citations import build_citations
+        from qa.records import Answer
+
+        usable = [h for h in hits if h.chunk.sentences]
+        if not usable:
+            answer = abstain(hits, self.name)
+        else:
+            citations = build_citations([(usable[0], usable[0].chunk.sentences[0])])
+            answer = Answer(text=f"„{citations[0].quote}“ [1]", short_answer=None, abstained=False,
+                            citations=tuple(citations), hits=tuple(hits), answerer=self.name)
+        yield answer.text
+        yield answer

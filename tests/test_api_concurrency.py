@@ -15,32 +15,13 @@ import time
 import httpx
 import pytest
 
-from conftest import FakeEmbedder, free_port
+from conftest import Citing, FakeEmbedder, free_port
 
 pytestmark = pytest.mark.slow  # the app (UI and API) served in-process, answers that take seconds
 
 SLOW_S = 3.0  # one slow answer
 QUESTION = "Wer ist der neue EU-Außenbeauftragte?"
 closed: list[str] = []  # questions whose slow stream was closed before its end
-
-
-class Citing:
-    name = "extractive"
-
-    def stream(self, question, hits, context):
-        from qa.answer import abstain
-        from qa.answer.citations import build_citations
-        from qa.records import Answer
-
-        usable = [h for h in hits if h.chunk.sentences]
-        if not usable:
-            answer = abstain(hits, self.name)
-        else:
-            citations = build_citations([(usable[0], usable[0].chunk.sentences[0])])
-            answer = Answer(text=f"„{citations[0].quote}“ [1]", short_answer=None, abstained=False,
-                            citations=tuple(citations), hits=tuple(hits), answerer=self.name)
-        yield answer.text
-        yield answer
 
 
 class Slow(Citing):

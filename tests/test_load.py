@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from conftest import FakeEmbedder, free_port
-from test_api_concurrency import Citing
+from conftest import Citing
 
 pytestmark = pytest.mark.slow  # the app (UI and API) served in-process, like test_api_concurrency
 
