@@ -54,8 +54,8 @@ class Rewrite:
     asked: str  # as the user asked it
     question: str  # standalone (== asked when nothing was rewritten)
     follow_up: bool = False  # the question points back into the conversation
-    context: str = ""  # unresolved follow-up: the previous question, searched (and read) along with it
-    read_context: bool = True  # False: the context only steers the search (an implicit follow-up)
+    context: str = ""  # a follow-up's topic: the previous question (and names), searched along with it
+    read_context: bool = True  # False: the context only steers the search; the reader reads `question`
     referents: tuple[str, ...] = field(default=())  # what the pointers were replaced by
 
     @property
@@ -99,12 +99,11 @@ def rewrite(question: str, history: Sequence[Turn]) -> Rewrite:
         if not any(pos in ("NE", "CARD") or (pos == "FM" and w[:1].isupper()) for w, _, pos in tokens):
             # names nothing of its own ("Wer schoss die Tore?"): an implicit follow-up, searched
             # within the topic of the last exchange; the reader reads the question as asked
-            names = " ".join(e.text for e in _entities(answer, previous) if e.kind != "thing")[:200]
-            return Rewrite(question, question, True, context=f"{previous} {names}".strip(), read_context=False)
+            return _implicit(question, previous, answer)
         return Rewrite(question, question)
     entities = _entities(answer, previous, from_answer=True) + _entities(previous, previous)
     if kinds == {"continuation"}:
-        return Rewrite(question, question, True, context=previous)
+        return _implicit(question, previous, answer)
     if kinds == {"ellipsis"}:
         resolved = _ellipsis(question, tokens, previous)
         if resolved:
@@ -114,7 +113,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> Rewrite:
     named = {w.lower() for w in words}
     entities = [e for e in entities  # "Wann hat er Sardana …": not Sardana
                 if e.kind == "thing" or not any(len(w) > 3 and w.lower() in named for w in e.text.split())]
-    replaced, referents, unresolved = list(words), [], False
+    replaced, referents = list(words), []
     for i, (word, _, pos) in enumerate(tokens):
         low = word.lower()
         if low in ("der", "die") and pos == "PDS":  # "Was hat der damals gekostet?": a thing first
@@ -127,24 +126,30 @@ def rewrite(question: str, history: Sequence[Turn]) -> Rewrite:
             when = _time_of(answer) or _time_of(previous)
             if when:
                 replaced[i], referents = when, referents + [when]
-            else:
-                unresolved = True
             continue
         if pos.startswith(("VA", "VV", "VM")) or (pos not in ("PPER", "PPOSAT", "PDS", "ADV", "PAV", "PTKVZ")
                                                   and low not in _POSSESSIVE | {"dort", "damals"}):
             continue
         target = _referent(low, i, tokens, entities)
         if target is None:
-            unresolved |= low in _MALE | _FEMALE_OR_PLURAL | _PLURAL | _DEMONSTRATIVE | {"dort", "damals"}
             continue
         if target.text in referents:  # named once; a second "sein" stays a pronoun
             continue
         replaced[i] = _replacement(low, target, i, tokens)
         referents.append(target.text)
     if not referents:
-        return Rewrite(question, question, True, context=previous)
-    text = _join(replaced)
-    return Rewrite(question, text, True, context=previous if unresolved else "", referents=tuple(referents))
+        return _implicit(question, previous, answer)
+    # the rewritten question is searched alone and within the last exchange's topic, fused (a
+    # pronoun resolved to a name that other articles share: "Welches Amt hat er?")
+    return Rewrite(question, _join(replaced), True, context=previous, read_context=False, referents=tuple(referents))
+
+
+def _implicit(question: str, previous: str, answer: str) -> Rewrite:
+    """A follow-up whose pointers name nothing we can resolve: searched within the topic of the
+    last exchange (its question and the names of question and answer); the reader reads the
+    question as asked."""
+    names = " ".join(e.text for e in _entities(answer, previous) if e.kind != "thing")[:200]
+    return Rewrite(question, question, True, context=f"{previous} {names}".strip(), read_context=False)
 
 
 def _pointers(tokens) -> set[str]:
