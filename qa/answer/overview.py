@@ -54,7 +54,8 @@ _OVERVIEW = re.compile(
     r"|wie\s+(?:hat|haben)\s+sich\b.*\bentwickelt|wie\s+entwickelte\w*\s+sich"
     r"|wie\s+(?:steht|stand|ist|war)\s+es\b.*\b(?:um|mit)\b"
     r"|wie\s+lief\w*\b"
-    r"|welche\s+\w+\s+werden\s+in\s+den\s+artikeln"
+    r"|welche\s+(?:[\w-]+\s+){1,3}(?:werden|wurden)\s+in\s+den\s+artikeln"
+    r"|welche\s+(?:[\w-]+\s+){1,3}(?:nennen|beschreiben|erwähnen)\s+die\s+artikel"
     r")",
     re.IGNORECASE)
 _ONE_ARTICLE = re.compile(r"\b(?:de[mnr]|dies\w*|einem)\s+(?:artikel|bericht|beitrag|text|meldung)\b|\bim\s+artikel\b",
