@@ -24,8 +24,10 @@ is for calibration only) can be added, over their corpus, judged as ../shared/ev
 judges them; so can SQuAD 2.0 files of news passages with their own near-miss unanswerable
 questions (`--news`, data/newsqa_de/newsqa_de.calibration.json): their passages become a corpus
 of their own, one file each, and each question is asked of its own passage (the questions were
-written for one passage, not to single it out among a hundred: "Wer leitete die Untersuchung?"). The result goes to `calibration.json` beside the weights, with its
-figures, overall and per source.
+written for one passage, not to single it out among a hundred: "Wer leitete die Untersuchung?").
+The result goes to `calibration.json` beside the weights, with its figures, overall and per
+source. Not mirrored here: the pipeline's second, topic-restricted search for follow-ups (the
+questions are searched once, with the previous question).
 """
 from __future__ import annotations
 
@@ -91,7 +93,6 @@ def observe_gold(answerer, pipeline, row: dict) -> dict | None:
     from qa.eval.batch import history_of
     from qa.eval.score import contains
     from qa.conversation import rewrite
-
     from qa.records import Filters
 
     understood = rewrite(row["question"], history_of(row))
