@@ -239,7 +239,7 @@ def test_cli_eval_squad_slice_writes_report(tmp_path):
     answers = metrics["answers"]
     assert answers["answer_contains_gold"] >= 0.5
     assert answers["citation_hit_rate"] >= 0.6
-    assert answers["short_answer_f1"] >= 0.1
+    assert answers["span_f1"] >= 0.3  # the reader's span; the bold headline is rare since its 95 % precision threshold
     assert answers["abstention_rate"] <= 0.3
     assert 0 < answers["latency_ms_p50"] <= answers["latency_ms_p95"]
     assert 0 < len(metrics["worst_misses"]) <= 20
