@@ -111,9 +111,12 @@ def test_openai_compatible_server(real_pipeline, llama_server):
 def test_server_down_is_a_german_error(real_pipeline):
     from qa.errors import ModelError
 
+    # the model is asked only where the reader is sure of its short answer: a question it is sure of
+    question = "Seit wann läuft der aktuelle Irak-Einsatz der NATO?"
+    assert "Oktober 2018" in (real_pipeline.ask(question, answerer="extractive").short_answer or "")
     pipeline = llm_pipeline(real_pipeline, llm_base_url=f"http://127.0.0.1:{free_port()}/v1")
     with pytest.raises(ModelError, match="nicht erreichbar"):
-        pipeline.ask("Wo will Deutschland libysche Sicherheitskräfte ausbilden?")
+        pipeline.ask(question)
 
 
 HOSTILE = ("Das Stadtmuseum Kleinfeld zeigt seit dem 3. Mai 2021 eine Ausstellung über Glaskunst. "
