@@ -200,6 +200,8 @@ def _entities(text: str, question: str, from_answer: bool = False) -> list[_Enti
             j = i
             while j + 1 < len(tokens) and tokens[j + 1][2] in ("NE", "FM") and tokens[j + 1][0][:1].isupper():
                 j += 1
+            if j == i and _surname(tokens, j + 1):  # "Dalia Grybauskaite begrüßte": the tagger's NN
+                j += 1
             name = " ".join(w for w, _, _ in tokens[i:j + 1])
             before = [w.lower() for w, _, _ in tokens[max(0, i - 2):i]]
             role = tokens[i - 1] if i and tokens[i - 1][2] in ("NN", "NNA") else None
@@ -229,6 +231,16 @@ def _entities(text: str, question: str, from_answer: bool = False) -> list[_Enti
                                    "thing", gender, from_answer))
         i += 1
     return out
+
+
+def _surname(tokens, k: int) -> bool:
+    """Token k, tagged as a noun right after a single first name, is the surname: capitalised, no
+    compound, and followed by a verb, punctuation or the end ("Rudolf Kirchschläger gewann …",
+    "von Präsidentin Dalia Grybauskaite begrüßt."), not by another noun or an article."""
+    if k >= len(tokens) or tokens[k][2] not in ("NN", "NNA") or not tokens[k][0][:1].isupper() or "-" in tokens[k][0]:
+        return False
+    after = tokens[k + 1][2] if k + 1 < len(tokens) else "$."
+    return after.startswith(("V", "$"))
 
 
 def _asked_role(question: str) -> str:

@@ -28,6 +28,17 @@ def test_a_pronoun_is_replaced_and_searched_within_the_topic(history, question, 
     assert understood.context == history[0].content and not understood.read_context
 
 
+@pytest.mark.parametrize("answer, question, standalone", [
+    ("Die F-22 wurden von Präsidentin Dalia Grybauskaite begrüßt.", "Welches Amt hat sie?",
+     "Welches Amt hat Dalia Grybauskaite?"),
+    ("Rudolf Kirchschläger gewann 1980 mit 79 Prozent.", "Wie viel Prozent erhielt er damals?",
+     "Wie viel Prozent erhielt Rudolf Kirchschläger im Jahr 1980?"),
+    ("Das sagte Merkel Journalisten in Berlin.", "Wo war sie?", "Wo war Merkel?"),
+])
+def test_a_surname_the_tagger_takes_for_a_noun_stays_with_the_first_name(answer, question, standalone):
+    assert rewrite(question, exchange("Wer war es?", answer)).question == standalone
+
+
 def test_an_ellipsis_takes_the_previous_question():
     understood = rewrite("Und in Tadschi?", exchange("Wie viele Soldaten bildet die Nato in Bagdad aus?", "Rund 500 [1]."))
     assert understood.question == "Wie viele Soldaten bildet die Nato in Tadschi aus?"
