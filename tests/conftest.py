@@ -10,6 +10,9 @@ import hashlib
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -147,3 +150,23 @@ class Citing:
                             citations=tuple(citations), hits=tuple(hits), answerer=self.name)
         yield answer.text
         yield answer
+
+
+def in_background(fn, *args) -> tuple[threading.Thread, list]:
+    """Run fn(*args) in a daemon thread; its result lands in the returned list."""
+    out: list = []
+    thread = threading.Thread(target=lambda: out.append(fn(*args)), daemon=True)
+    thread.start()
+    return thread, out
+
+
+# an article added to the seed corpus that changes an answer (index reliability tests)
+ADDED = "005_koalition.txt"
+ADDED_TEXT = ("Koalition gegen den IS wächst\n\nDie internationale Koalition gegen den IS zählt inzwischen "
+              "83 Mitglieder, teilte das Auswärtige Amt am Montag in Berlin mit.\n")
+
+
+def qa_fake(env, *args) -> subprocess.CompletedProcess:
+    """`qa` as its console script runs it, with the fake embedder and test faults (tests/qa_fakes.py)."""
+    return subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "qa_fakes.py"), *args], env=env,
+                          capture_output=True, text=True, timeout=600)

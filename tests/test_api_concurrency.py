@@ -9,13 +9,12 @@ the bounded queue (429 when full), and generation stopping when a streaming clie
 """
 from __future__ import annotations
 
-import threading
 import time
 
 import httpx
 import pytest
 
-from conftest import Citing, FakeEmbedder, free_port
+from conftest import Citing, FakeEmbedder, free_port, in_background
 
 pytestmark = pytest.mark.slow  # the app (UI and API) served in-process, answers that take seconds
 
@@ -68,13 +67,6 @@ def app(tmp_path_factory):
 def chat(url: str, model: str, stream: bool = False, **extra) -> httpx.Response:
     body = {"model": model, "stream": stream, "messages": [{"role": "user", "content": QUESTION}], **extra}
     return httpx.post(f"{url}/v1/chat/completions", json=body, timeout=120)
-
-
-def in_background(fn, *args) -> tuple[threading.Thread, list]:
-    out: list = []
-    thread = threading.Thread(target=lambda: out.append(fn(*args)), daemon=True)
-    thread.start()
-    return thread, out
 
 
 def test_citations_have_exact_offsets_and_open_the_app(app):

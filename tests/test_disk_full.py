@@ -9,27 +9,15 @@ through monkeypatch.
 import errno
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import FakeEmbedder
+from conftest import ADDED, ADDED_TEXT, FakeEmbedder, qa_fake
 
-TESTS = Path(__file__).resolve().parent
 QUESTION = "Wie viele Mitglieder zählt die Koalition gegen den IS?"
 ANSWERING = "004_bde43ff6797f91e1.txt"
-ADDED = "005_koalition.txt"
-ADDED_TEXT = ("Koalition gegen den IS wächst\n\nDie internationale Koalition gegen den IS zählt inzwischen "
-              "83 Mitglieder, teilte das Auswärtige Amt am Montag in Berlin mit.\n")
 SEEDS = {"000_955454e9edcba319.txt", "001_6d1949913e7253d0.txt", "002_02adc48ef0db0a26.txt",
          "003_a0779ffe5682cfbe.txt", ANSWERING}
-
-
-def qa(env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(TESTS / "qa_fakes.py"), *args], env=env, capture_output=True,
-                          text=True, timeout=600)
 
 
 @pytest.fixture
@@ -71,18 +59,18 @@ def says_disk_full(stderr: str) -> bool:
 def test_qa_ingest_on_a_full_disk_says_so_and_keeps_the_index(full_disk):
     settings, env = full_disk
     before = collections(settings)
-    run = qa(env, "ingest")
+    run = qa_fake(env, "ingest")
     assert run.returncode == 1 and run.stderr.startswith("Fehler: Kein Speicherplatz mehr"), run.stderr
     assert says_disk_full(run.stderr)  # was: "Der Index … ist nicht lesbar (OSError …). Bitte `qa ingest --rebuild` …"
     assert served(settings) == SEEDS
 
-    rebuild = qa(env, "ingest", "--rebuild")  # what the old message advised
+    rebuild = qa_fake(env, "ingest", "--rebuild")  # what the old message advised
     assert rebuild.returncode == 1 and says_disk_full(rebuild.stderr), rebuild.stderr
     assert served(settings) == SEEDS
     assert collections(settings) == before  # was: the half-built pair stayed, taking more space
 
     env.pop("QA_TEST_DISK_FULL")  # space again
-    run = qa(env, "ingest")
+    run = qa_fake(env, "ingest")
     assert run.returncode == 0 and "1 neu" in run.stdout, run.stderr
     assert served(settings) == SEEDS | {ADDED}
 
@@ -90,7 +78,7 @@ def test_qa_ingest_on_a_full_disk_says_so_and_keeps_the_index(full_disk):
 @pytest.mark.slow
 def test_qa_ask_answers_from_the_previous_index_on_a_full_disk(full_disk):
     settings, env = full_disk
-    run = qa(env, "ask", "--json", QUESTION)  # it would update the index first (a new article)
+    run = qa_fake(env, "ask", "--json", QUESTION)  # it would update the index first (a new article)
     assert run.returncode == 0, run.stderr  # was: "Fehler: Der Index … ist nicht lesbar …"
     assert "Hinweis: Kein Speicherplatz mehr" in run.stderr and says_disk_full(run.stderr)
     record = json.loads(run.stdout)

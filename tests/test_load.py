@@ -16,8 +16,7 @@ import time
 import httpx
 import pytest
 
-from conftest import FakeEmbedder, free_port
-from conftest import Citing
+from conftest import Citing, FakeEmbedder, free_port, in_background
 
 pytestmark = pytest.mark.slow  # the app (UI and API) served in-process, like test_api_concurrency
 
@@ -75,13 +74,6 @@ def held(served):
 def chat(url: str, question: str = QUESTION, **extra) -> httpx.Response:
     body = {"model": "qa-extraktiv", "messages": [{"role": "user", "content": question}], **extra}
     return httpx.post(f"{url}/v1/chat/completions", json=body, timeout=120)
-
-
-def in_background(fn, *args) -> tuple[threading.Thread, list]:
-    out: list = []
-    thread = threading.Thread(target=lambda: out.append(fn(*args)), daemon=True)
-    thread.start()
-    return thread, out
 
 
 def wait_until(condition, what: str) -> None:

@@ -17,21 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, free_port, wait_for_http
+from conftest import ADDED, ADDED_TEXT, CORPUS, free_port, qa_fake, wait_for_http
 
 pytestmark = pytest.mark.slow  # a `qa serve` subprocess with the real reader
 
 TESTS = Path(__file__).resolve().parent
 QUESTION = "Wie viele Mitglieder zählt die Koalition gegen den IS?"
 ANSWERING = "004_bde43ff6797f91e1.txt"
-ADDED = "005_koalition.txt"
-ADDED_TEXT = ("Koalition gegen den IS wächst\n\nDie internationale Koalition gegen den IS zählt inzwischen "
-              "83 Mitglieder, teilte das Auswärtige Amt am Montag in Berlin mit.\n")
-
-
-def qa(env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(TESTS / "qa_fakes.py"), *args], env=env, capture_output=True,
-                          text=True, timeout=600)
 
 
 def call(url: str, body: dict | None = None) -> tuple[int, dict]:
@@ -62,7 +54,7 @@ def server(tmp_path):
     for variable in ("QA_UI_PASSWORD", "QA_HOST", "QA_CHROMA_HOST", "QA_API_KEY", "QA_TEST_DISK_FULL",
                      "QA_TEST_KILL_AFTER"):
         env.pop(variable, None)
-    run = qa(env, "ingest")
+    run = qa_fake(env, "ingest")
     assert run.returncode == 0, run.stderr
     log = tmp_path / "serve.log"
     with open(log, "w", encoding="utf-8") as out:
@@ -90,7 +82,7 @@ def test_the_server_reopens_a_repaired_or_replaced_index_folder(server):
     status, error = ask(server)
     assert status == 503 and "qa ingest --rebuild" in error["error"]["message"]
 
-    rebuilt = qa(server.env, "ingest", "--rebuild")  # as the message says, in another process
+    rebuilt = qa_fake(server.env, "ingest", "--rebuild")  # as the message says, in another process
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "beschädigt und wird für den Neuaufbau entfernt" in rebuilt.stderr  # a new folder
     status, record = ask(server)
@@ -101,7 +93,7 @@ def test_the_server_reopens_a_repaired_or_replaced_index_folder(server):
 
     shutil.rmtree(server.index)  # a user starts over
     (server.corpus / ADDED).write_text(ADDED_TEXT, encoding="utf-8")
-    built = qa(server.env, "ingest")
+    built = qa_fake(server.env, "ingest")
     assert built.returncode == 0 and "6 neu" in built.stdout, built.stderr
     status, record = ask(server)
     assert status == 200 and ADDED in sources(record), record  # was: the deleted files, without the new article
