@@ -101,7 +101,6 @@ def rewrite(question: str, history: Sequence[Turn]) -> Rewrite:
             # within the topic of the last exchange; the reader reads the question as asked
             return _implicit(question, previous, answer)
         return Rewrite(question, question)
-    entities = _entities(answer, previous, from_answer=True) + _entities(previous, previous)
     if kinds == {"continuation"}:
         return _implicit(question, previous, answer)
     if kinds == {"ellipsis"}:
@@ -109,6 +108,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> Rewrite:
         if resolved:
             return Rewrite(question, resolved, True, referents=(previous,))
         return Rewrite(question, question, True, context=previous)
+    entities = _entities(answer, previous, from_answer=True) + _entities(previous, previous)
     words = [w for w, _, _ in tokens]
     named = {w.lower() for w in words}
     entities = [e for e in entities  # "Wann hat er Sardana …": not Sardana
