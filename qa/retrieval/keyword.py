@@ -2,11 +2,13 @@
 
 Built once when the retriever opens, from the chunks stored in the index: a query costs a
 sparse lookup over the postings of its terms, not a pass over the corpus.
+
+Not here: term weights of our own (bm25s keeps its IDF inside its score matrix), the dense half
+and the fusion (qa.retrieval.hybrid).
 """
 from __future__ import annotations
 
 import logging
-import math
 
 import numpy as np
 
@@ -14,11 +16,6 @@ from qa.language import analyze
 from qa.records import Chunk
 
 logger = logging.getLogger(__name__)
-
-
-def idf_weight(df: int, n_docs: int) -> float:
-    """BM25's IDF; a term the corpus never uses gets the highest weight."""
-    return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
 
 
 class KeywordIndex:
@@ -30,16 +27,9 @@ class KeywordIndex:
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
         self.chunks = chunks
         self._bm25 = None
-        self._df: dict[str, int] = {}
         if chunks:
             self._bm25 = bm25s.BM25()
             self._bm25.index([analyze(indexed_text(c)) or [""] for c in chunks], show_progress=False)
-            counts = np.diff(self._bm25.scores["indptr"])
-            self._df = {term: int(counts[i]) for term, i in self._bm25.vocab_dict.items() if i < len(counts)}
-
-    def idf(self, term: str) -> float:
-        """BM25 IDF of a stemmed term; unknown terms weigh most."""
-        return idf_weight(self._df.get(term, 0), len(self.chunks))
 
     def search(self, question: str, n: int, mask: np.ndarray | None = None) -> list[tuple[Chunk, float]]:
         """The n best chunks with a positive score; `mask` (1.0/0.0 per chunk) restricts them."""
