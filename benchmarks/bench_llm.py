@@ -29,12 +29,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="write the batch records here (JSON Lines)")
     args = parser.parse_args()
 
+    from qa.answer.base import Streamed
     from qa.answer.record import answer_record
     from qa.config import Settings
     from qa.eval.batch import history_of, read_jsonl
     from qa.answer.generative import GATED_NOTE
     from qa.pipeline import Pipeline
-    from qa.records import Answer
 
     settings = Settings.from_env().with_(answerer="llm", llm_model_path=args.model,
                                          vectorstore_dir=Path(tempfile.mkdtemp(prefix="qa-bench-llm-")))
@@ -48,12 +48,11 @@ def main() -> None:
     first, total, gated, records = [], [], [], []
     for row in read_jsonl(args.questions):
         started = time.perf_counter()
-        first_at, answer = None, None
-        for event in pipeline.stream(row["question"], history_of(row)):
-            if isinstance(event, Answer):
-                answer = event
-            elif first_at is None:
+        first_at, stream = None, Streamed(pipeline.stream(row["question"], history_of(row)))
+        for _ in stream:
+            if first_at is None:
                 first_at = time.perf_counter() - started
+        answer = stream.answer
         elapsed = time.perf_counter() - started
         records.append(answer_record(answer, row.get("id")))
         if GATED_NOTE in answer.notes:

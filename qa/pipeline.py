@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Iterator, Sequence
 
 from qa.answer import ANSWERERS, check as check_answerer, resolve
-from qa.answer.base import AnswerContext, Answerer
+from qa.answer.base import AnswerContext, Answerer, final
 from qa.answer.assistant import Assistant, Corpus, is_client_task, is_small_talk, without_greeting
 from qa.answer.overview import OVERVIEW_HITS, OverviewAnswerer, asks_overview
 from qa.answer.timeline import annotate
@@ -274,11 +274,7 @@ class Pipeline:
             answerer: str | None = None, max_tokens: int | None = None) -> Answer:
         """Answer one question (with optional conversation history, filters, answerer, and a limit
         on the tokens a language model may write)."""
-        answer = None
-        for event in self.stream(question, history, filters, answerer, max_tokens):
-            if isinstance(event, Answer):
-                answer = event
-        return answer
+        return final(self.stream(question, history, filters, answerer, max_tokens))
 
     def stream(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None,
                answerer: str | None = None, max_tokens: int | None = None) -> Iterator[str | Answer]:

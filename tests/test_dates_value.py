@@ -39,7 +39,7 @@ def test_a_day_that_does_not_exist_cannot_be_made():
 
 
 def test_31_february_is_rejected_by_every_entry_point():
-    from qa.app.forms import check_date
+    from qa.filters import check_date
     from qa.errors import QuestionError
     from qa.ingest.corpus import parse_date_line, parse_text
 
@@ -56,7 +56,7 @@ def test_31_february_is_rejected_by_every_entry_point():
 
 
 def test_the_form_keeps_its_own_pattern():
-    from qa.app.forms import check_date
+    from qa.filters import check_date
     from qa.errors import QuestionError
 
     assert check_date("Von", " 2020-02 ") == "2020-02" and check_date("Bis", "2020-02-29") == "2020-02-29"

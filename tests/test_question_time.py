@@ -108,7 +108,7 @@ def test_newest_puts_the_newest_dated_article_first(real_pipeline):
 
 def test_form_and_api_can_switch_the_question_time_off():
     from qa.app.api_requests import AskRequest
-    from qa.app.forms import make_filters
+    from qa.filters import make_filters
     from qa.app.rendering import status_html
     from qa.records import Answer
 

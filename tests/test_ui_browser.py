@@ -64,7 +64,7 @@ def test_chat_markdown_links_markers_and_escapes_markup():
 
 def test_make_filters_checks_dates_in_german():
     from qa.errors import QuestionError
-    from qa.app.ui import make_filters
+    from qa.filters import make_filters
 
     assert make_filters([], "", None) is None
     assert make_filters(["a.txt"], "2020-01-01", "2020-12-31").date_to == "2020-12-31"

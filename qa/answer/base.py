@@ -1,14 +1,15 @@
 """What every answerer shares: the `Answerer` protocol, its `AnswerContext`, and the abstention.
 
 Every answerer streams: it yields text deltas as they are produced and then exactly one final
-`Answer` (whose text is authoritative: verification may change what was streamed); `final`
-takes that Answer from a stream. Answerers import this module, never the registry
-(qa.answer), which imports them.
+`Answer` (whose text is authoritative: verification may change what was streamed). `Streamed`
+is the one place that separates such a stream (an answerer's, `Pipeline.stream`, the app's gated
+stream) into what comes before the Answer and the Answer itself; `final` takes just the Answer.
+Answerers import this module, never the registry (qa.answer), which imports them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Protocol, Sequence
+from typing import Iterable, Iterator, Protocol, Sequence
 
 from qa.records import Answer, Hit
 
@@ -29,15 +30,41 @@ class Answerer(Protocol):
     def stream(self, question: str, hits: Sequence[Hit], context: AnswerContext) -> Iterator[str | Answer]: ...
 
 
-def final(events: Iterator[str | Answer]) -> Answer:
-    """The Answer at the end of an answerer's stream."""
-    answer = None
-    for event in events:
-        if isinstance(event, Answer):
-            answer = event
-    if answer is None:
-        raise RuntimeError("answerer stream ended without an Answer")
-    return answer
+class Streamed:
+    """A stream split in two: iterating it yields every event before the final Answer (the text
+    deltas, and whatever a wrapper puts between them, e.g. the app's "waiting" marks); once it
+    is exhausted `answer` holds the Answer and `text` the text that was streamed.
+
+    RuntimeError when the stream ends without an Answer."""
+
+    def __init__(self, events: Iterable) -> None:
+        self._events = events
+        self._parts: list[str] = []
+        self.answer: Answer | None = None
+
+    @property
+    def text(self) -> str:
+        """The text deltas streamed so far, joined."""
+        return "".join(self._parts)
+
+    def __iter__(self) -> Iterator:
+        for event in self._events:
+            if isinstance(event, Answer):
+                self.answer = event
+                continue
+            if isinstance(event, str):
+                self._parts.append(event)
+            yield event
+        if self.answer is None:
+            raise RuntimeError("stream ended without an Answer")
+
+
+def final(events: Iterable) -> Answer:
+    """The Answer at the end of a stream (the text before it is dropped)."""
+    stream = Streamed(events)
+    for _ in stream:
+        pass
+    return stream.answer
 
 
 def abstain(hits: Sequence[Hit], answerer: str, notes: tuple[str, ...] = ()) -> Answer:

@@ -39,6 +39,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ValidationError
 
 from qa.answer import ANSWERERS, choices
+from qa.answer.base import Streamed
 from qa.answer.record import answer_record
 from qa.app import openai_format as fmt
 from qa.app.api_requests import AskRequest, ChatRequest, check_turns, german_validation, question_and_history
@@ -188,27 +189,25 @@ class Api:
             slot.__exit__(None, None, None)
             raise
         finish = _Finish(events, slot)
+        stream = Streamed(events)
+        deltas = iter(stream)
         try:
-            first = await run_in_threadpool(next, events, _END)
+            first = await run_in_threadpool(next, deltas, _END)
         except BaseException:
             finish()
             raise
         writer = fmt.ChunkWriter(model, self.usage_for(body, stream=True))
-        return _EventStream(self.sse(events, first, finish, writer, self.base), finish)
+        return _EventStream(self.sse(stream, deltas, first, finish, writer, self.base), finish)
 
-    async def sse(self, events, event, finish, writer: fmt.ChunkWriter, base: str):
-        streamed = ""
+    async def sse(self, stream: Streamed, deltas, delta, finish, writer: fmt.ChunkWriter, base: str):
         try:
             yield writer.start()
-            while not isinstance(event, Answer):
-                if event is _END:
-                    raise RuntimeError("Pipeline.stream ended without an Answer")
-                streamed += event
-                escaped = writer.text(event)  # "" while a word is still incomplete
+            while delta is not _END:
+                escaped = writer.text(delta)  # "" while a word is still incomplete
                 if escaped:
                     yield escaped
-                event = await run_in_threadpool(next, events, _END)
-            yield await run_in_threadpool(writer.finish, event, streamed, base)
+                delta = await run_in_threadpool(next, deltas, _END)
+            yield await run_in_threadpool(writer.finish, stream.answer, stream.text, base)
             yield writer.done()
         except Exception as exc:  # after the first byte only an error chunk can report it
             yield writer.error(api_error(exc).body)

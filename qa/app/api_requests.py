@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qa.app.forms import check_date
 from qa.errors import QuestionError
+from qa.filters import API, make_filters
 from qa.records import Filters, Turn
 
 Role = Literal["system", "developer", "user", "assistant", "tool", "function"]
@@ -48,12 +48,7 @@ class FilterFields(BaseModel):
     question_time: bool = True  # prefer the time the question names (false: ignore it)
 
     def filters(self) -> Filters | None:
-        start, end = check_date("date_from", self.date_from), check_date("date_to", self.date_to)
-        if start and end and start > end:
-            raise QuestionError("Der Zeitraum ist leer: date_from liegt nach date_to.")
-        filters = Filters(sources=tuple(self.sources or ()), date_from=start, date_to=end,
-                          question_time=self.question_time)
-        return filters if filters.active or not self.question_time else None
+        return make_filters(self.sources, self.date_from, self.date_to, self.question_time, API)
 
 
 class StreamOptions(BaseModel):

@@ -1,6 +1,7 @@
 """The UI's session state and form checks (pure Python, no Gradio): what one browser session
-asked and got, the chats kept in the browser, the German messages for bad form fields, and what
-a clicked link shows.
+asked and got, the chats kept in the browser, the German messages for bad form fields (one per
+field; the filters and their date checks are qa.filters', shared with the API and the CLI), and
+what a clicked link shows.
 
 Chats kept in the browser (`SavedChats`): the app stores the exchanges of each chat as JSON in the
 browser's local storage (gr.BrowserState) and reads them back on a reload. That JSON comes from the
@@ -20,16 +21,15 @@ from urllib.parse import unquote
 
 from qa.app.rendering import SNIPPET_CHARS, answer_markdown_for_chat, article_html, md_escape
 from qa.config import Settings
-from qa.dates import PartialDate
 from qa.errors import QAError, QuestionError
+from qa.filters import FORM, check_date, make_filters
 from qa.pipeline import Pipeline, clean_question
-from qa.records import Answer, Filters, Turn
+from qa.records import Answer, Turn
 from qa.store.base import FileRecord
 
 STALE = ("Der Artikel wurde seit dem Einlesen geändert; die zitierte Stelle ist darin nicht mehr zu finden. "
          "Bitte den Index aktualisieren (`qa ingest`) und die Frage erneut stellen.")
 CHANGED = "Der Artikel wurde seit dem Zitat geändert; die zitierte Stelle steht nicht mehr an dieser Position."
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LINK = re.compile(r"^(zitat|treffer)-(\d+)-(\d+)$|^artikel-(.+)$")
 TITLE_CHARS = 60
 MAX_SAVED_CHATS = 30  # the browser's local storage holds about 5 MB per site; a chat of ten questions ~60 kB
@@ -76,28 +76,6 @@ def article_choices(records: Sequence[FileRecord]) -> list[tuple[str, str]]:
     return choices
 
 
-def check_date(label: str, value: str | None) -> str | None:
-    """An ISO date (or year, year-month) from a form field; QuestionError in German if malformed."""
-    value = (value or "").strip() or None
-    if value is None:
-        return None
-    if not _DATE.match(value) or PartialDate.from_iso(value) is None:  # the form's pattern; a day that exists
-        raise QuestionError(f"„{value}“ im Feld „{label}“ ist kein Datum – bitte als JJJJ-MM-TT angeben.")
-    return value
-
-
-def make_filters(sources: Sequence[str] | None, date_from: str | None, date_to: str | None,
-                 question_time: bool = True) -> Filters | None:
-    """Filters from the form, or None when nothing is restricted and the time named in the
-    question is to be preferred (`question_time`, qa.retrieval.timing)."""
-    start, end = check_date("Von", date_from), check_date("Bis", date_to)
-    if start and end and start > end:
-        raise QuestionError("Der Zeitraum ist leer: „Von“ liegt nach „Bis“.")
-    filters = Filters(sources=tuple(sources or ()), date_from=start, date_to=end,
-                      question_time=question_time is not False)
-    return filters if filters.active or not filters.question_time else None
-
-
 def _problem(check) -> str | None:
     """The German message of a failing check, or None."""
     try:
@@ -110,8 +88,8 @@ def _problem(check) -> str | None:
 def validate_form(settings: Settings, text: str, chosen, date_from: str, date_to: str) -> list[str | None]:
     """One German message (or None) per form field: question, articles, from, to."""
     question = _problem(lambda: clean_question(text, settings.max_question_chars))
-    start = _problem(lambda: check_date("Von", date_from))
-    end = _problem(lambda: check_date("Bis", date_to))
+    start = _problem(lambda: check_date(FORM.date_from, date_from))
+    end = _problem(lambda: check_date(FORM.date_to, date_to))
     if not start and not end:
         end = _problem(lambda: make_filters(chosen, date_from, date_to))
     return [question, None, start, end]

@@ -35,15 +35,16 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import gradio as gr  # noqa: E402
 
 from qa.answer import ANSWERERS  # noqa: E402
+from qa.answer.base import Streamed  # noqa: E402
 from qa.app.forms import (Exchange, SavedChats, article_choices, chat_messages, history,  # noqa: E402
-                          linked_passage, make_filters, resolve_link, validate_form)
+                          linked_passage, resolve_link, validate_form)
 from qa.app.gate import QUEUED, WAITING, Admission, BusyError, gated_stream  # noqa: E402
 from qa.app.rendering import (TITLE, conversation_markdown, corpus_html, header_html, md_escape,  # noqa: E402
                               problem_html, sources_html, status_html)
 from qa.config import Settings  # noqa: E402
 from qa.errors import QAError  # noqa: E402
+from qa.filters import make_filters  # noqa: E402
 from qa.pipeline import Pipeline, clean_question  # noqa: E402
-from qa.records import Answer  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -319,24 +320,20 @@ class Handlers:
 
     def _stream(self, text, past, filters, verfahren):
         """Yield the UI updates while the answer streams; return the final Answer."""
-        c, streamed, answer = self.c, "", None
+        c = self.c
         chosen = verfahren if verfahren in ANSWERERS else None
-        for event in gated_stream(self.pipeline, self.admission.llm, text, history(past), filters, chosen,
-                                  lane=self.admission.ui):
+        stream = Streamed(gated_stream(self.pipeline, self.admission.llm, text, history(past), filters, chosen,
+                                       lane=self.admission.ui))
+        for event in stream:
             if event is WAITING:
                 yield {c.status: "<div class='qa-status'><span class='qa-muted'>Das Sprachmodell beantwortet "
                                  "gerade andere Fragen – Ihre Frage wartet …</span></div>"}
             elif event is QUEUED:
                 yield {c.status: "<div class='qa-status'><span class='qa-muted'>Viele Fragen gleichzeitig – "
                                  "Ihre Frage ist gleich an der Reihe …</span></div>"}
-            elif isinstance(event, Answer):
-                answer = event
             else:
-                streamed += event
-                yield {c.chatbot: chat_messages(past, (text, md_escape(streamed) + " ▍"))}
-        if answer is None:
-            raise RuntimeError("Pipeline.stream ended without an Answer")
-        return answer
+                yield {c.chatbot: chat_messages(past, (text, md_escape(stream.text) + " ▍"))}
+        return stream.answer
 
     def retry(self, past, artikel, von, bis, verfahren=None, zeit=True):
         """"Erneut beantworten" under the last answer: its question once more, in its place."""

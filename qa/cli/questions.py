@@ -54,28 +54,26 @@ def ask(ctx, question, as_json, sources, ignore_question_time, answerer):
     """Eine Frage stellen und die Antwort mit Quellen erhalten."""
     from qa.answer.citations import format_sources
     from qa.pipeline import clean_question
-    from qa.records import Answer, Filters
+    from qa.answer.base import Streamed
+    from qa.filters import make_filters
 
     clean_question(question, ctx.obj.max_question_chars)  # reject bad input before loading models
     click.echo(LOADING, err=True)  # ~15 s on 2 cores: encoder, index, reader
     pipeline = _pipeline(ctx)
     _ensure_index(pipeline, quiet=as_json)
     pipeline.warm_up(answerer)
-    filters = Filters(sources=tuple(sources), question_time=False) if ignore_question_time else (
-        Filters(sources=tuple(sources)) if sources else None)
-    streamed, answer = [], None
-    for event in pipeline.stream(question, filters=filters, answerer=answerer):
-        if isinstance(event, Answer):
-            answer = event
-        elif not as_json:
-            streamed.append(event)
-            click.echo(event, nl=False)
+    filters = make_filters(sources, question_time=not ignore_question_time)
+    stream = Streamed(pipeline.stream(question, filters=filters, answerer=answerer))
+    for delta in stream:
+        if not as_json:
+            click.echo(delta, nl=False)
+    answer = stream.answer
     if as_json:
         from qa.answer.record import answer_record
 
         click.echo(json.dumps(answer_record(answer), ensure_ascii=False))
         return
-    if "".join(streamed).strip() != answer.text.strip():
+    if stream.text.strip() != answer.text.strip():
         click.echo("\n\nGeprüfte Antwort (nur belegte Sätze):")
         click.echo(answer.text, nl=False)
     click.echo()
