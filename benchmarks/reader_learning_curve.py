@@ -39,9 +39,9 @@ def main() -> int:
     args = parser.parse_args()
 
     from qa.config import Settings
-    from qa.reader.data import load_questions
+    from qa.training.data import load_questions
     from qa.reader.model import load_reader
-    from qa.reader.train import TrainConfig, evaluate_reader, train_reader
+    from qa.training.train import TrainConfig, evaluate_reader, train_reader
 
     cache = Settings().cache_dir
     test = load_questions(args.test) if args.test else []

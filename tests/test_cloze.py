@@ -1,5 +1,5 @@
-"""Synthetic cloze questions for the reader's warm-up phase (qa.reader.cloze)."""
-from qa.reader.cloze import candidates, cloze_questions
+"""Synthetic cloze questions for the reader's warm-up phase (qa.training.cloze)."""
+from qa.training.cloze import candidates, cloze_questions
 
 PARAGRAPH = ("Der Siebenjährige Krieg begann im Jahr 1756 in Europa. Preußen verlor dabei 180.000 Soldaten "
              "in zahlreichen Schlachten. Friedrich der Große führte die Armee am 5. November 1757 bei Roßbach.")

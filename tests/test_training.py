@@ -66,8 +66,8 @@ def test_the_same_seed_gives_the_same_weights(slice_file, tmp_path):
 
 
 def test_train_articles_draws_nested_subsets_of_whole_articles():
-    from qa.reader.data import load_questions, split_by_article
-    from qa.reader.train import first_articles
+    from qa.training.data import load_questions, split_by_article
+    from qa.training.train import first_articles
 
     train, held = split_by_article(load_questions(XQUAD), 10, 13)
     small, large = first_articles(train, 9, 13), first_articles(train, 19, 13)
@@ -78,7 +78,7 @@ def test_train_articles_draws_nested_subsets_of_whole_articles():
 
 
 def test_extra_questions_are_trained_on_and_named_in_the_manifest(slice_file, tmp_path):
-    from qa.reader.data import load_questions, split_by_article
+    from qa.training.data import load_questions, split_by_article
 
     extra = Path(__file__).parent / "data" / "xquad_de" / "xquad.de.extra.json"
     result = _train(slice_file, tmp_path / "more", "0.02", "--extra-data", str(extra))

@@ -96,7 +96,7 @@ def _time_figures(pipeline, rows: list[dict], answers_file: Path, as_json: bool)
 
 
 def _held_out_titles(squad_file: Path, count: int, seed: int) -> set[str]:
-    from qa.reader.data import load_questions, split_by_article
+    from qa.training.data import load_questions, split_by_article
 
     _, held = split_by_article(load_questions(squad_file), count, seed)
     return {q.title for q in held}
@@ -104,9 +104,9 @@ def _held_out_titles(squad_file: Path, count: int, seed: int) -> set[str]:
 
 def _evaluate_reader(settings, squad_file: Path, titles: set[str] | None) -> None:
     """The reader alone, gold paragraph given (what `qa train-reader` reports for held-out articles)."""
-    from qa.reader.data import load_impossible, load_questions
+    from qa.training.data import load_impossible, load_questions
     from qa.reader.model import load_reader
-    from qa.reader.train import evaluate_reader
+    from qa.training.train import evaluate_reader
 
     questions = [q for q in load_questions(squad_file) if titles is None or q.title in titles]
     impossible = [] if titles is not None else load_impossible(squad_file)  # SQuAD 2.0: its own unanswerable ones
@@ -175,7 +175,7 @@ def _evaluate_squad(settings, squad_file: Path, baseline: bool, limit, out_dir, 
 def train_reader(ctx, data_path, out_dir, held_out, method, epochs, null_epochs, cloze_epochs, extra, train_articles, lr,
                  seed):
     """Das Lesemodell trainieren (CPU, fp32; etwa 20–40 Minuten auf 2 Kernen)."""
-    from qa.reader.train import TrainConfig, train_reader as train
+    from qa.training.train import TrainConfig, train_reader as train
 
     rates = {"lr": lr or 1e-3, "null_lr": 2e-4} if method == "lora" else {"lr": lr or 3e-4, "null_lr": 5e-5}
     config = TrainConfig(method=method, epochs=epochs, null_epochs=null_epochs, cloze_epochs=cloze_epochs,
@@ -209,8 +209,8 @@ def calibrate_reader(ctx, weights_dir, data_path, held_out, seed, target, gold, 
     """Die Konfidenz des Lesemodells auf zurückgehaltenen Artikeln kalibrieren (Ende-zu-Ende)."""
     import shutil
 
-    from qa.reader.calibrate import calibrate
-    from qa.reader.data import load_questions, split_by_article
+    from qa.training.calibrate import calibrate
+    from qa.training.data import load_questions, split_by_article
 
     from dataclasses import asdict
 

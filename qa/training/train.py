@@ -11,7 +11,7 @@ window, unanswerable pairs included (`null_epochs` at `null_lr`: it learns the n
 Trained on everything at once from the start, it collapsed to "never an answer" (about half the
 windows hold none): held-out F1 0.05.
 
-Data (qa.reader.data): SQuAD-format questions with their gold paragraph, plus unanswerable
+Data (qa.training.data): SQuAD-format questions with their gold paragraph, plus unanswerable
 pairs (the question with a similar paragraph of the set that lacks the answer). With
 `held_out=N`, N whole articles are kept out of training and the model is scored on them
 (gold paragraph given: EM/F1 of the best span, and how often the no-answer score wins on the
@@ -31,7 +31,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from qa.reader.data import (Window, answerable_pairs, load_impossible, load_questions, split_by_article,
+from qa.training.data import (Window, answerable_pairs, load_impossible, load_questions, split_by_article,
                             unanswerable_pairs, windows)
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class TrainConfig:
     lr: float = 1e-3  # full fine-tuning: 3e-4
     null_epochs: float = 1.0  # phase 2: every window, unanswerable pairs included (learn to say no)
     null_lr: float = 2e-4  # full fine-tuning: 5e-5
-    cloze_epochs: float = 0.0  # phase 0: synthetic cloze questions over the training paragraphs (qa.reader.cloze)
+    cloze_epochs: float = 0.0  # phase 0: synthetic cloze questions over the training paragraphs (qa.training.cloze)
     batch_size: int = 16
     max_length: int = 256
     stride: int = 96
@@ -91,7 +91,7 @@ def train_reader(data_path: Path, out_dir: Path, config: TrainConfig, cache_dir:
     # half the windows hold none) and never leaves it: spans first, then the no-answer score.
     spans = [w for w in train_windows if w.start > 0]
     if config.cloze_epochs > 0:
-        from qa.reader.cloze import cloze_questions
+        from qa.training.cloze import cloze_questions
 
         cloze = windows(tokenizer, answerable_pairs(cloze_questions(((q.title, q.context) for q in train_q), config.seed)),
                         config.max_length, config.stride)

@@ -164,7 +164,7 @@ def calibrate(settings, data_path: Path, weights_dir: Path, titles: set[str], se
     from qa.answer.extractive import ReaderAnswerer
     from qa.eval.batch import read_jsonl
     from qa.pipeline import Pipeline
-    from qa.reader.data import load_questions
+    from qa.training.data import load_questions
     from qa.reader.model import load_reader
 
     questions = load_questions(data_path)

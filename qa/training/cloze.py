@@ -16,7 +16,7 @@ import re
 from typing import Iterable, Sequence
 
 from qa.language import month_pattern, stopwords
-from qa.reader.data import SquadQuestion
+from qa.training.data import SquadQuestion
 
 WINDOW = 7  # words kept on each side of the span
 DROP = 0.2  # share of the other words dropped
