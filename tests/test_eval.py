@@ -186,7 +186,7 @@ def test_load_squad_names_paragraphs_and_skips_unanswerable(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     dataset = load_squad(path)
     assert dataset.paragraphs == (("p0001.txt", "Erster Absatz."), ("p0002.txt", "Zweiter Absatz."))
-    assert [(q.id, q.source, q.answers) for q in dataset.questions] == [
+    assert [(q.id, q.source, q.gold) for q in dataset.questions] == [
         ("1", "p0001.txt", ("Erster",)), ("3", "p0002.txt", ("Zweiter",)), ("4", "p0001.txt", ("Absatz",))]
     assert dataset.skipped == 1
 

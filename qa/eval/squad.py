@@ -18,17 +18,17 @@ paragraph text only, as in ../shared/MODELS.md).
 """
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 from qa.config import Settings
 from qa.errors import QAError, QuestionError
+from qa.eval.squad_file import SquadQuestion, read_squad
 
 logger = logging.getLogger(__name__)
 
@@ -39,66 +39,30 @@ RANK_DEPTH = 10  # paragraphs ranked per variant: recall@1..10, MRR@10
 
 
 @dataclass(frozen=True)
-class SquadQuestion:
-    id: str
-    question: str
-    answers: tuple[str, ...]
-    source: str  # the corpus file of the gold paragraph
-    title: str = ""  # of its article
-
-
-@dataclass(frozen=True)
 class SquadSet:
     name: str
     paragraphs: tuple[tuple[str, str], ...]  # (corpus file name, paragraph text)
-    questions: tuple[SquadQuestion, ...]
+    questions: tuple[SquadQuestion, ...]  # the answerable ones, each with its paragraph's `source`
     skipped: int = 0  # questions without an answer (SQuAD v2 is_impossible)
 
 
 def load_squad(path: Path) -> SquadSet:
-    """Read a SQuAD v1.1 JSON file (MLQA's HF layout `answers: {text: [...]}` is accepted too)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QAError(f"Die Datei {path} kann nicht gelesen werden ({exc}).") from exc
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise QAError(f"Die Datei {path} ist keine SQuAD-Datei (erwartet: JSON mit \"data\" → "
-                      "\"paragraphs\" → \"qas\").") from exc
+    """A SQuAD-format file (qa.eval.squad_file) as an evaluation set: every distinct paragraph,
+    trimmed, gets a corpus file name (p0001.txt, …); questions without an answer are counted."""
+    read = read_squad(path)
+    width = max(4, len(str(len(read.paragraphs))))
     contexts: dict[str, str] = {}
-    raw: list[tuple[str, str, tuple[str, ...], str, str]] = []
-    skipped = 0
-    try:
-        paragraphs = [(article.get("title", ""), p) for article in data for p in article["paragraphs"]]
-        width = max(4, len(str(len(paragraphs))))
-        for title, paragraph in paragraphs:
-            text = paragraph["context"].strip()
-            source = contexts.setdefault(text, f"p{len(contexts) + 1:0{width}d}.txt")
-            for qa in paragraph["qas"]:
-                answers = _answer_texts(qa.get("answers"))
-                if not answers:
-                    skipped += 1
-                    continue
-                raw.append((str(qa["id"]), qa["question"], answers, source, title))
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise QAError(f"Die Datei {path} ist keine SQuAD-Datei: Feld {exc} fehlt oder hat die falsche Form.") from exc
-    if not raw:
+    for _, text in read.paragraphs:
+        contexts.setdefault(text.strip(), f"p{len(contexts) + 1:0{width}d}.txt")
+    questions = tuple(replace(q, source=contexts[q.context.strip()]) for q in read.questions if q.gold)
+    if not questions:
         raise QAError(f"Die Datei {path} enthält keine beantwortbaren Fragen.")
-    questions = tuple(SquadQuestion(*row) for row in raw)
-    return SquadSet(Path(path).name, tuple((s, t) for t, s in contexts.items()), questions, skipped)
-
-
-def _answer_texts(answers) -> tuple[str, ...]:
-    if isinstance(answers, dict):  # HF datasets layout
-        texts = answers.get("text") or []
-    else:
-        texts = [a["text"] for a in answers or []]
-    return tuple(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
+    return SquadSet(Path(path).name, tuple((s, t) for t, s in contexts.items()), questions,
+                    len(read.questions) - len(questions))
 
 
 def only_articles(dataset: SquadSet, titles: set[str]) -> SquadSet:
     """The set with the questions of these articles only; every paragraph stays in the corpus."""
-    from dataclasses import replace
-
     return replace(dataset, questions=tuple(q for q in dataset.questions if q.title in titles))
 
 
@@ -208,18 +172,18 @@ def _ask(pipeline, question: SquadQuestion, variants: dict[str, Callable[[str], 
         ranks[name] = gold_rank(ranked, question.source)
         top[name] = ranked[:5]
     return {
-        "id": question.id, "question": question.question, "gold": list(question.answers),
+        "id": question.id, "question": question.question, "gold": list(question.gold),
         "source": question.source, "kind": question_kind(question.question),
         "short_answer": short, "answer": text, "abstained": abstained, "cited": cited,
         "latency_ms": round(latency, 1),
-        "em": exact_match(short, question.answers), "f1": round(f1_score(short, question.answers), 4),
+        "em": exact_match(short, question.gold), "f1": round(f1_score(short, question.gold), 4),
         "span": None if abstained else candidate and candidate[0],
-        "span_em": 0.0 if abstained or not candidate else exact_match(candidate[0], question.answers),
-        "span_f1": 0.0 if abstained or not candidate else round(f1_score(candidate[0], question.answers), 4),
-        "contains": contains_answer(text, question.answers), "cited_gold": question.source in cited,
+        "span_em": 0.0 if abstained or not candidate else exact_match(candidate[0], question.gold),
+        "span_f1": 0.0 if abstained or not candidate else round(f1_score(candidate[0], question.gold), 4),
+        "contains": contains_answer(text, question.gold), "cited_gold": question.source in cited,
         "ranks": ranks, "top": top["product"], "error": error,
         "confidence": candidate[1] if candidate else None,
-        "candidate_f1": round(f1_score(candidate[0], question.answers), 4) if candidate else 0.0,
+        "candidate_f1": round(f1_score(candidate[0], question.gold), 4) if candidate else 0.0,
     }
 
 

@@ -15,8 +15,8 @@ import random
 import re
 from typing import Iterable, Sequence
 
+from qa.eval.squad_file import SquadQuestion
 from qa.language import month_pattern, stopwords
-from qa.training.data import SquadQuestion
 
 WINDOW = 7  # words kept on each side of the span
 DROP = 0.2  # share of the other words dropped

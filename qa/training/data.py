@@ -12,6 +12,8 @@ not contain any of its gold answers. A SQuAD 2.0 file also brings its own unansw
 (`is_impossible`: written as near misses of their paragraph, data/newsqa_de), read by
 `load_impossible`.
 
+The files are read by qa.eval.squad_file (one reader for training and evaluation).
+
 Not handled: answers that straddle a window boundary are labelled "no answer" in both windows
 (the overlap makes that rare).
 """
@@ -21,58 +23,18 @@ import random
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-
-
-@dataclass(frozen=True)
-class SquadQuestion:
-    """One question of a SQuAD-format file with its paragraph and article title."""
-
-    id: str
-    title: str
-    question: str
-    context: str
-    answers: tuple[str, ...]
-    starts: tuple[int, ...]
-
-    def gold_span(self) -> tuple[int, int] | None:
-        """The first gold answer's character span in the paragraph (checked against its text)."""
-        for text, start in zip(self.answers, self.starts):
-            if start >= 0 and self.context[start:start + len(text)] == text:
-                return start, start + len(text)
-            found = self.context.find(text)
-            if found >= 0:
-                return found, found + len(text)
-        return None
+from qa.eval.squad_file import SquadQuestion, read_squad
 
 
 def load_questions(path) -> list[SquadQuestion]:
-    """Every answerable question of a SQuAD v1.1 JSON file, in file order."""
-    import json
-    from pathlib import Path
-
-    data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
-    out = []
-    for article in data:
-        for paragraph in article["paragraphs"]:
-            for qa in paragraph["qas"]:
-                answers = [a for a in qa.get("answers") or [] if a.get("text", "").strip()]
-                if answers:
-                    out.append(SquadQuestion(str(qa["id"]), article.get("title", ""), qa["question"],
-                                             paragraph["context"], tuple(a["text"] for a in answers),
-                                             tuple(int(a.get("answer_start", -1)) for a in answers)))
-    return out
+    """Every answerable question of a SQuAD-format file, in file order."""
+    return [q for q in read_squad(path).questions if q.answers]
 
 
 def load_impossible(path) -> list["Pair"]:
     """The unanswerable questions of a SQuAD 2.0 file (`is_impossible`), each with its own
     paragraph and no answer."""
-    import json
-    from pathlib import Path
-
-    data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
-    return [Pair(qa["question"], paragraph["context"], None, str(qa["id"]))
-            for article in data for paragraph in article["paragraphs"] for qa in paragraph["qas"]
-            if qa.get("is_impossible")]
+    return [Pair(q.question, q.context, None, q.id) for q in read_squad(path).questions if q.impossible]
 
 
 def split_by_article(questions: Sequence[SquadQuestion], held_out: int, seed: int = 13
