@@ -149,3 +149,25 @@ def test_the_clients_max_tokens_reaches_the_model_but_never_raises_the_limit(hit
         backend = ScriptedBackend("Der neue EU-Außenbeauftragte ist Josep Borrell.")
         final(generative(backend).stream("Wer ist der neue EU-Außenbeauftragte?", hits, AnswerContext(max_tokens=asked)))
         assert backend.max_tokens == sent
+
+
+def test_the_sentence_keeps_the_citations_the_extractive_answerer_builds(hits):
+    """One builder of citations whatever answered (qa.answer.citations.build_citations): the
+    language model's answer names the article's copies ("auch berichtet von") and borrows a
+    copy's date like the extractive answer (an earlier version built its own Citation and lost both)."""
+    from dataclasses import replace
+
+    from qa.answer.citations import date_text, format_sources
+    from qa.records import Copy
+
+    copy = Copy("b.txt", "Nato bildet weiter aus", "dpa", "2020-02-14")
+    copied = [replace(h, copies=(copy,)) for h in hits]
+    question = "Wer ist der neue EU-Außenbeauftragte?"
+    backend = ScriptedBackend("Der neue EU-Außenbeauftragte ist Josep Borrell.")
+    answer = final(generative(backend).stream(question, copied))
+    assert answer.answerer == "llm" and backend.calls == 1
+    assert answer.citations == generative(backend).extractive.answer(question, copied).citations
+    c = answer.citations[0]
+    assert c.copies == (copy,) and c.date is None
+    assert "auch berichtet von b.txt (dpa, 14.02.2020)" in format_sources(answer.citations)
+    assert date_text(c.date, c.copies) == "14.02.2020 (Datum laut Kopie b.txt)"

