@@ -1,1 +1,1 @@
-"""Evaluation: batch answering (`batch`), the reference scorer (`score`, a copy of ../shared/eval/score.py), figures (`metrics`), SQuAD-format runs (`squad`) and their report (`report`)."""
+"""Evaluation: batch answering (`batch`), the reference scorer (`score`, a copy of ../shared/eval/score.py), figures (`metrics`), SQuAD-format files (`squad_file`, also read by qa.training), SQuAD-format runs (`squad`) and their report (`report`)."""
