@@ -87,7 +87,7 @@ class Pipeline:
                 from qa.reader.model import load_reader
 
                 self._reader = load_reader(self.settings.cache_dir, self.settings.reader_weights_dir,
-                                           self.settings.reader_dtype)
+                                           self.settings.reader_dtype, self.settings.inference)
             return self._reader
 
     @property

