@@ -250,8 +250,8 @@ def fake_llm(seconds: float):
     class Fake:
         name = "llm"
 
-        def __init__(self, pipeline):
-            self.extractive = pipeline.answerer("extractive")
+        def __init__(self, settings, evidence):
+            self.extractive = evidence
 
         def stream(self, question, hits, context):
             for _ in range(20):
@@ -260,7 +260,8 @@ def fake_llm(seconds: float):
             *_, answer = self.extractive.stream(question, hits, context)
             yield replace(answer, answerer=self.name)
 
-    return Spec("Lokales Sprachmodell (simuliert)", Fake, lambda settings: True, "qa-llm", slow=True)
+    return Spec("Lokales Sprachmodell (simuliert)", Fake, lambda settings: True, "qa-llm", slow=True,
+                needs=("evidence",))
 
 
 def model_llm():
@@ -273,9 +274,9 @@ def model_llm():
     class Generating:
         name = "llm"
 
-        def __init__(self, pipeline):
-            self.backend, self.settings = make_backend(pipeline.settings), pipeline.settings
-            self.extractive = pipeline.answerer("extractive")
+        def __init__(self, settings, evidence):
+            self.backend, self.settings = make_backend(settings), settings
+            self.extractive = evidence
 
         def stream(self, question, hits, context):
             prompt = f"Fasse diesen Text ausführlich zusammen:\n\n{hits[0].chunk.text}"
@@ -283,7 +284,8 @@ def model_llm():
             *_, answer = self.extractive.stream(question, hits, context)
             yield replace(answer, answerer=self.name)
 
-    return Spec("Lokales Sprachmodell (fester Auftrag)", Generating, lambda settings: True, "qa-llm", slow=True)
+    return Spec("Lokales Sprachmodell (fester Auftrag)", Generating, lambda settings: True, "qa-llm", slow=True,
+                needs=("evidence",))
 
 
 def free_port() -> int:

@@ -52,7 +52,7 @@ def served(tmp_path_factory):
     settings = Settings(corpus_dir=CORPUS, vectorstore_dir=tmp_path_factory.mktemp("load") / "vs", port=free_port(),
                         max_queue=1)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(ANSWERERS, "extractive", Spec("Extraktiv", lambda p: Holding(), api_model="qa-extraktiv"))
+        patch.setitem(ANSWERERS, "extractive", Spec("Extraktiv", lambda settings: Holding(), api_model="qa-extraktiv"))
         pipeline = Pipeline(settings, embedder=FakeEmbedder())
         pipeline.ingest(progress=False)
         app = build_server(settings, pipeline)
