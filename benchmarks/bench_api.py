@@ -41,6 +41,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(1, str(REPO / "tests"))  # servers.py: a free port
 
 QUESTIONS = [
     "Seit wann läuft der aktuelle Irak-Einsatz der NATO?",
@@ -288,19 +289,12 @@ def model_llm():
                 needs=("evidence",))
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(args):
     from qa.answer import ANSWERERS
     from qa.app.serve import launch
     from qa.config import Settings
     from qa.pipeline import Pipeline
+    from servers import free_port  # tests/servers.py
 
     store = Path(tempfile.mkdtemp(prefix="qa-bench-api-"))
     settings = Settings.from_env().with_(corpus_dir=REPO / "corpus", vectorstore_dir=store, host="127.0.0.1",

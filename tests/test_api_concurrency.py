@@ -14,7 +14,8 @@ import time
 import httpx
 import pytest
 
-from conftest import Citing, FakeEmbedder, free_port, in_background
+from conftest import Citing, FakeEmbedder, in_background
+from servers import free_port
 
 pytestmark = pytest.mark.slow  # the app (UI and API) served in-process, answers that take seconds
 
