@@ -120,18 +120,11 @@ class Pipeline:
         registry entry needs."""
         name = self.answerer_name(requested)
         with self._lock:
-            if name not in self._answerers:
-                needs = {need: self._provide(need) for need in ANSWERERS[name].needs}
-                self._answerers[name] = ANSWERERS[name].factory(self.settings, **needs)
+            if name not in self._answerers:  # what a factory may need (qa.answer: `Spec.needs`)
+                provide = {"reader": lambda: self.reader, "evidence": lambda: self.answerer("extractive")}
+                spec = ANSWERERS[name]
+                self._answerers[name] = spec.factory(self.settings, **{need: provide[need]() for need in spec.needs})
             return self._answerers[name]
-
-    def _provide(self, need: str):
-        """What an answerer's factory may ask for (qa.answer: `Spec.needs`)."""
-        if need == "reader":
-            return self.reader
-        if need == "evidence":  # the extractive answerer: a quoted, cited answer to word
-            return self.answerer("extractive")
-        raise ValueError(f"no answerer can be given {need!r} (qa.answer: reader, evidence)")
 
     def answerer_name(self, requested: str | None = None) -> str:
         """The registry name a request resolves to ("auto" takes the model where one is installed)."""
