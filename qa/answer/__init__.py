@@ -6,15 +6,17 @@ Every answerer streams: it yields text deltas as they are produced and then exac
 registry maps a name to a `Spec` (German label, factory, availability check, what the factory
 needs); the CLI's and the UI's choices, the check of the `answerer` setting (`check`: "unknown
 name") and evaluation all read it. A new answerer is a module with a class that follows
-`Answerer`, plus one line in `ANSWERERS`. A factory gets the settings and what its `needs` name,
-never the Pipeline (which provides them: qa.pipeline):
-
-    reader     the trained reader model (qa.reader.model)
-    evidence   an `EvidenceProvider` (qa.answer.base): the extractive answerer's quoted, cited answer
+`Answerer`, plus one line in `ANSWERERS`.
 
     extractive   the trained reader (qa.answer.extractive): always available, milliseconds
     llm          a local GGUF model or an OpenAI-compatible server (qa.answer.generative),
                  grounded in the reader's evidence and verified; available where installed
+
+A factory gets the settings and what its `needs` name, never the Pipeline (which provides them,
+qa.pipeline, and builds each answerer once):
+
+    reader       the trained reader model (qa.reader.model)
+    evidence     an `EvidenceProvider` (qa.answer.base): the extractive answerer's quoted, cited answer
 """
 from __future__ import annotations
 
