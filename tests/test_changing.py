@@ -72,7 +72,7 @@ class NamesReader:
     names = ("Mark Esper", "Ashton Carter")
 
     def read(self, question, passages, top=20):
-        from qa.reader.model import Reading, Span
+        from qa.reader.reading import Reading, Span
 
         spans = []
         for i, text in enumerate(passages):
