@@ -41,6 +41,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(1, str(REPO / "tests"))  # servers.py: a free port
 
 QUESTIONS = [
     "Seit wann läuft der aktuelle Irak-Einsatz der NATO?",
@@ -250,8 +251,8 @@ def fake_llm(seconds: float):
     class Fake:
         name = "llm"
 
-        def __init__(self, pipeline):
-            self.extractive = pipeline.answerer("extractive")
+        def __init__(self, settings, evidence):
+            self.extractive = evidence
 
         def stream(self, question, hits, context):
             for _ in range(20):
@@ -260,7 +261,8 @@ def fake_llm(seconds: float):
             *_, answer = self.extractive.stream(question, hits, context)
             yield replace(answer, answerer=self.name)
 
-    return Spec("Lokales Sprachmodell (simuliert)", Fake, lambda settings: True, "qa-llm", slow=True)
+    return Spec("Lokales Sprachmodell (simuliert)", Fake, lambda settings: True, "qa-llm", slow=True,
+                needs=("evidence",))
 
 
 def model_llm():
@@ -273,9 +275,9 @@ def model_llm():
     class Generating:
         name = "llm"
 
-        def __init__(self, pipeline):
-            self.backend, self.settings = make_backend(pipeline.settings), pipeline.settings
-            self.extractive = pipeline.answerer("extractive")
+        def __init__(self, settings, evidence):
+            self.backend, self.settings = make_backend(settings), settings
+            self.extractive = evidence
 
         def stream(self, question, hits, context):
             prompt = f"Fasse diesen Text ausführlich zusammen:\n\n{hits[0].chunk.text}"
@@ -283,15 +285,8 @@ def model_llm():
             *_, answer = self.extractive.stream(question, hits, context)
             yield replace(answer, answerer=self.name)
 
-    return Spec("Lokales Sprachmodell (fester Auftrag)", Generating, lambda settings: True, "qa-llm", slow=True)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return Spec("Lokales Sprachmodell (fester Auftrag)", Generating, lambda settings: True, "qa-llm", slow=True,
+                needs=("evidence",))
 
 
 def start_server(args):
@@ -299,6 +294,7 @@ def start_server(args):
     from qa.app.serve import launch
     from qa.config import Settings
     from qa.pipeline import Pipeline
+    from servers import free_port  # tests/servers.py
 
     store = Path(tempfile.mkdtemp(prefix="qa-bench-api-"))
     settings = Settings.from_env().with_(corpus_dir=REPO / "corpus", vectorstore_dir=store, host="127.0.0.1",

@@ -28,11 +28,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(1, str(REPO / "tests"))  # servers.py: starting and stopping `chroma run`
 GNAD = REPO.parent / "shared" / "data" / "10kgnad" / "test.csv"
 
 
@@ -74,22 +74,10 @@ def questions_from(articles: list[tuple[str, str]], n: int, seed: int = 7) -> li
 
 
 def start_server(data: Path) -> tuple[subprocess.Popen, int]:
-    import socket
+    from servers import free_port, start_chroma  # tests/servers.py
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    chroma = str(Path(sys.executable).parent / "chroma")
-    process = subprocess.Popen([chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
-            return process, port
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit("chroma run did not start")
+    port = free_port()
+    return start_chroma(data, port, timeout=120), port
 
 
 def main() -> None:
@@ -192,8 +180,9 @@ def main() -> None:
     plot(rows, args.out / f"{name}.png", mode)
     print(f"# written: {args.out / (name + '.json')}, {args.out / (name + '.png')}")
     if server is not None:
-        server.terminate()
-        server.wait(timeout=30)
+        from servers import stop
+
+        stop(server)
 
 
 def plot(rows: list[dict], path: Path, mode: str) -> None:

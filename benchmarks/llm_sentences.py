@@ -50,7 +50,7 @@ def main() -> None:
         pipeline = Pipeline(Settings.from_env().with_(corpus_dir=work / "corpus", vectorstore_dir=work / "vs"))
         pipeline.ingest(progress=False)
         llm = pipeline.answerer("llm")
-        extractive, backend = llm.extractive, llm.backend
+        extractive, backend = llm.evidence, llm.backend
         rows, failures = [], collections.Counter()
         for g in gold:
             if g.get("type") != "single" or g.get("history"):

@@ -1,8 +1,11 @@
-"""The one place that wires the stages: corpus -> index -> retrieval -> reranking -> answer.
+"""The one place that wires the stages: corpus -> index -> retrieval -> reranking -> answer ->
+post-answer steps.
 
 CLI, UI, API and evaluation all go through `Pipeline`; it loads the models and opens the index
 on first use and keeps them, and is safe to share between threads (the app serves several
-users from one Pipeline).
+users from one Pipeline). Each stage gets what it uses from here, never the Pipeline: a
+reranker the retriever, an answerer what its registry entry `needs` (the reader, the extractive
+answerer as evidence provider), the post-answer steps (qa.answer.steps) the settings.
 """
 from __future__ import annotations
 
@@ -17,13 +20,12 @@ from qa.answer import ANSWERERS, check as check_answerer, resolve
 from qa.answer.base import AnswerContext, Answerer, final
 from qa.answer.assistant import Assistant, Corpus, is_client_task, is_small_talk, without_greeting
 from qa.answer.overview import OVERVIEW_HITS, OverviewAnswerer, asks_overview
-from qa.answer.timeline import annotate
+from qa.answer.steps import build_steps, run_steps
 from qa.config import Settings
 from qa.conversation import rewrite
 from qa.errors import (CorpusError, IndexBusyError, IndexCorruptError, IndexNotFoundError, QAError,
                        QuestionError)
 from qa.ingest.corpus import read_article
-from qa.ingest.files import citation_notes
 from qa.ingest.indexer import IngestReport, index_matches, ingest
 from qa.ingest.metadata import load_sidecar
 from qa.records import Answer, Article, Filters, Hit, QuestionTime, Turn
@@ -67,6 +69,7 @@ class Pipeline:
         self._retriever: Retriever | None = None
         self._reranker: Reranker | None = None
         self._answerers: dict[str, Answerer] = {}
+        self._steps = build_steps(settings)  # after every answer (qa.answer.steps)
         self._lock = threading.RLock()
         self._reopening = threading.Lock()
 
@@ -106,17 +109,21 @@ class Pipeline:
 
     @property
     def reranker(self) -> Reranker:
+        """The reranker for the current retriever (built again with every new one)."""
         with self._lock:
             if self._reranker is None:
-                self._reranker = make_reranker(self.settings, self)
+                self._reranker = make_reranker(self.settings, self.retriever)
             return self._reranker
 
     def answerer(self, requested: str | None = None) -> Answerer:
-        """The answerer for a request (a registry name or "auto"), built on first use."""
+        """The answerer for a request (a registry name or "auto"), built on first use with what its
+        registry entry needs."""
         name = self.answerer_name(requested)
         with self._lock:
-            if name not in self._answerers:
-                self._answerers[name] = ANSWERERS[name].factory(self)
+            if name not in self._answerers:  # what a factory may need (qa.answer: `Spec.needs`)
+                provide = {"reader": lambda: self.reader, "evidence": lambda: self.answerer("extractive")}
+                spec = ANSWERERS[name]
+                self._answerers[name] = spec.factory(self.settings, **{need: provide[need]() for need in spec.needs})
             return self._answerers[name]
 
     def answerer_name(self, requested: str | None = None) -> str:
@@ -138,7 +145,7 @@ class Pipeline:
         with writer_lock(self.settings):  # before the model loads: a busy index is refused at once
             with self._lock:
                 report = ingest(self.settings, self.embedder, rebuild=rebuild, progress=progress)
-                self._store = self._retriever = None
+                self._store = self._retriever = self._reranker = None
                 return report
 
     def index_is_current(self) -> bool:
@@ -214,10 +221,10 @@ class Pipeline:
                 retriever = Retriever(self.settings, self.embedder, fresh)
             except QAError:
                 with self._lock:
-                    self._store = self._retriever = None
+                    self._store = self._retriever = self._reranker = None
                 raise
             with self._lock:
-                self._store, self._retriever = fresh, retriever
+                self._store, self._retriever, self._reranker = fresh, retriever, None
             return True
         finally:
             self._reopening.release()
@@ -316,11 +323,10 @@ class Pipeline:
                 conversation=understood.context if understood.read_context else "", max_tokens=max_tokens))
         for event in events:
             if isinstance(event, Answer):
-                event, added = annotate(understood.question, event)  # relative dates resolved (date questions)
+                event, added = run_steps(self._steps, understood.question, event)  # qa.answer.steps
                 if added:
                     yield added  # streamed like the rest, so the streamed text is the final text
                 event = replace(event, latency_ms=(time.perf_counter() - started) * 1000.0,
-                                notes=event.notes + citation_notes(self.settings.corpus_dir, event.citations),
                                 question_time=when, understood_as=understood.question if understood.changed else None)
             yield event
 

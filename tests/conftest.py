@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -17,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from servers import free_port, start_chroma, wait_for_http  # noqa: F401  servers live in tests/servers.py
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -93,42 +94,6 @@ def real_pipeline(tmp_path_factory, real_embedder):
     pipeline.ingest(progress=False)
     pipeline.warm_up()
     return pipeline
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_http(url: str, process, timeout: float = 180.0) -> None:
-    """Wait until `url` answers; fail the test if the server process exits or never answers."""
-    import time
-    import urllib.request
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"server for {url} exited with code {process.returncode}")
-            time.sleep(0.5)
-    process.kill()
-    pytest.fail(f"{url} did not answer within {timeout:.0f} s")
-
-
-def start_chroma(path, port: int):
-    """A real `chroma run` on 127.0.0.1 (stopped by the caller through its PID)."""
-    import subprocess
-    import sys
-
-    chroma = str(Path(sys.executable).parent / "chroma")
-    process = subprocess.Popen([chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", process)
-    return process
 
 
 class Citing:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 
-from conftest import CORPUS, REPO, free_port, wait_for_http
+from conftest import CORPUS
+from servers import QA_SERVE, free_port, qa_serve_env, running
 
 pytestmark = pytest.mark.slow
 
@@ -30,22 +28,10 @@ CONTRACT = {"id", "answer", "short_answer", "abstained", "citations", "retrieved
 def server(tmp_path_factory):
     """Base URL of a `qa serve` with QA_API_KEY set."""
     port = free_port()
-    env = dict(os.environ, QA_PORT=str(port), QA_API_KEY=KEY, QA_CORPUS_DIR=str(CORPUS),
-               QA_VECTORSTORE_DIR=str(tmp_path_factory.mktemp("api") / "vectorstore"), PYTHONUNBUFFERED="1")
-    for name in ("QA_HOST", "QA_UI_PASSWORD", "QA_ANSWERER"):
-        env.pop(name, None)
-    log = open(tmp_path_factory.mktemp("api-log") / "serve.log", "w")
-    process = subprocess.Popen([str(Path(sys.executable).parent / "qa"), "serve"], cwd=REPO, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
+    env = qa_serve_env(port, CORPUS, tmp_path_factory.mktemp("api") / "vectorstore", QA_API_KEY=KEY)
     url = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{url}/health", process, timeout=900)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with running(QA_SERVE, f"{url}/health", env, tmp_path_factory.mktemp("api-log") / "serve.log", timeout=900):
+        yield url
 
 
 @pytest.fixture(scope="module")

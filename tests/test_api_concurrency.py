@@ -14,7 +14,8 @@ import time
 import httpx
 import pytest
 
-from conftest import Citing, FakeEmbedder, free_port, in_background
+from conftest import Citing, FakeEmbedder, in_background
+from servers import free_port
 
 pytestmark = pytest.mark.slow  # the app (UI and API) served in-process, answers that take seconds
 
@@ -54,8 +55,8 @@ def app(tmp_path_factory):
     settings = Settings(corpus_dir=CORPUS, vectorstore_dir=tmp_path_factory.mktemp("conc") / "vs", port=free_port(),
                         llm_parallel=1, llm_waiting=4)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(ANSWERERS, "extractive", Spec("Extraktiv", lambda p: Citing(), api_model="qa-extraktiv"))
-        patch.setitem(ANSWERERS, "llm", Spec("Lokales Sprachmodell", lambda p: Slow(), lambda s: True, "qa-llm",
+        patch.setitem(ANSWERERS, "extractive", Spec("Extraktiv", lambda settings: Citing(), api_model="qa-extraktiv"))
+        patch.setitem(ANSWERERS, "llm", Spec("Lokales Sprachmodell", lambda settings: Slow(), lambda s: True, "qa-llm",
                                              slow=True))
         pipeline = Pipeline(settings, embedder=FakeEmbedder())
         pipeline.ingest(progress=False)

@@ -14,14 +14,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 
-from conftest import CORPUS, REPO, free_port, wait_for_http
+from conftest import CORPUS
+from servers import QA_SERVE, free_port, qa_serve_env, running
 
 pytestmark = pytest.mark.slow
 
@@ -52,23 +50,12 @@ def server(tmp_path_factory):
     shutil.copytree(CORPUS, corpus)
     (corpus / HOSTILE_SOURCE).write_text(HOSTILE, encoding="utf-8")
     port = free_port()
-    env = dict(os.environ, QA_PORT=str(port), QA_API_KEY=KEY, QA_UI_PASSWORD=PASSWORD, QA_PUBLIC_URL=PUBLIC,
-               QA_CORS_ORIGINS=CHAT_ORIGIN, QA_CORPUS_DIR=str(corpus), QA_VECTORSTORE_DIR=str(tmp / "vectorstore"), PYTHONUNBUFFERED="1")
-    for name in ("QA_HOST", "QA_ANSWERER", "QA_ALLOWED_HOSTS"):
-        env.pop(name, None)
-    log = open(tmp / "serve.log", "w")
-    process = subprocess.Popen([str(Path(sys.executable).parent / "qa"), "serve"], cwd=REPO, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
+    env = qa_serve_env(port, corpus, tmp / "vectorstore", QA_API_KEY=KEY, QA_UI_PASSWORD=PASSWORD,
+                       QA_PUBLIC_URL=PUBLIC, QA_CORS_ORIGINS=CHAT_ORIGIN)
     url = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{url}/health", process, timeout=900)
-    SERVED["corpus"] = corpus
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with running(QA_SERVE, f"{url}/health", env, tmp / "serve.log", timeout=900):
+        SERVED["corpus"] = corpus
+        yield url
     served = (tmp / "serve.log").read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in served, served[-3000:]  # no request made the server fail
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, DEV_SET, free_port
+from conftest import CORPUS, DEV_SET
+from servers import free_port
 
 QA = str(Path(sys.executable).parent / "qa")
 

@@ -119,7 +119,7 @@ def test_a_file_unreadable_since_the_ingest_is_not_served_silently(settings, fak
     from qa.ingest import indexer
     from qa.pipeline import Pipeline
 
-    monkeypatch.setitem(ANSWERERS, "zitiert", Spec("Zitiert", lambda pipeline: CitingAnswerer()))
+    monkeypatch.setitem(ANSWERERS, "zitiert", Spec("Zitiert", lambda settings: CitingAnswerer()))
     pipeline = Pipeline(settings, embedder=fake_embedder)
     pipeline.ingest(progress=False)
     question = "Wie viele Mitglieder zählt die Koalition gegen den IS?"

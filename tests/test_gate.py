@@ -9,6 +9,32 @@ import pytest
 from qa.app.gate import BusyError, Gate
 
 
+class FakePipeline:
+    """What gated_stream uses of the Pipeline: the answerer's name and a stream (an echo here)."""
+
+    def answerer_name(self, requested):
+        return requested
+
+    def stream(self, question, history, filters, answerer):
+        yield f"{answerer}: {question}"
+
+
+def wait_for_queued(gate, count: int) -> None:
+    """Until `count` callers wait in the line of `gate` (a Gate or a Lane), at most 5 s."""
+    deadline = time.monotonic() + 5
+    while gate.queued < count:
+        assert time.monotonic() < deadline, f"never {count} waiting"
+        time.sleep(0.01)
+
+
+def rest_after_release(events, first, taken) -> list:
+    """The stream's first event must be `first` (it waits while `taken` is full); `taken` is
+    released 0.2 s later: the events after that."""
+    assert next(events) is first
+    threading.Timer(0.2, taken.release).start()
+    return list(events)
+
+
 def test_fast_answerers_never_wait():
     gate = Gate(parallel=1, waiting=0)
     gate.acquire()
@@ -32,8 +58,7 @@ def test_waiting_callers_are_served_in_arrival_order():
     for number in range(3):
         threads.append(threading.Thread(target=wait, args=(number,)))
         threads[-1].start()
-        while gate.queued < number + 1:
-            time.sleep(0.01)
+        wait_for_queued(gate, number + 1)
     assert not gate.try_acquire()  # others are waiting: no jumping the line
     gate.release()
     for thread in threads:
@@ -47,8 +72,7 @@ def test_a_full_line_is_refused_at_once():
     gate.acquire()
     waiter = threading.Thread(target=lambda: (gate.acquire(), gate.release()))
     waiter.start()
-    while gate.queued < 1:
-        time.sleep(0.01)
+    wait_for_queued(gate, 1)
     started = time.perf_counter()
     with pytest.raises(BusyError):
         gate.acquire()
@@ -77,20 +101,11 @@ def test_the_slot_is_freed_when_the_answer_fails():
 def test_gated_stream_waits_then_answers():
     from qa.app.gate import WAITING, gated_stream
 
-    class FakePipeline:
-        def answerer_name(self, requested):
-            return requested
-
-        def stream(self, question, history, filters, answerer):
-            yield f"{answerer}: {question}"
-
     gate = Gate(parallel=1, waiting=1)
     assert list(gated_stream(FakePipeline(), gate, "F?", [], None, "extractive")) == ["extractive: F?"]
     gate.acquire()
     events = gated_stream(FakePipeline(), gate, "F?", [], None, "llm")
-    assert next(events) is WAITING
-    threading.Timer(0.2, gate.release).start()
-    assert list(events) == ["llm: F?"] and gate.running == 0
+    assert rest_after_release(events, WAITING, gate) == ["llm: F?"] and gate.running == 0
 
 
 # -- the lanes of fast answers (issue 21 item 5) ------------------------------------------------
@@ -137,16 +152,7 @@ def test_admission_sends_fast_answers_through_the_lane_and_slow_ones_through_the
 def test_gated_stream_queues_fast_answers_in_their_lane():
     from qa.app.gate import QUEUED, Lane, gated_stream
 
-    class FakePipeline:
-        def answerer_name(self, requested):
-            return requested
-
-        def stream(self, question, history, filters, answerer):
-            yield f"{answerer}: {question}"
-
     gate, lane = Gate(parallel=1, waiting=0), Lane(parallel=1, waiting=1)
     lane.acquire()
     events = gated_stream(FakePipeline(), gate, "F?", [], None, "extractive", lane=lane)
-    assert next(events) is QUEUED
-    threading.Timer(0.2, lane.release).start()
-    assert list(events) == ["extractive: F?"] and lane.running == 0
+    assert rest_after_release(events, QUEUED, lane) == ["extractive: F?"] and lane.running == 0

@@ -5,12 +5,12 @@ answerable question for real; a `llama_cpp.server` checks the OpenAI-compatible 
 """
 import importlib.util
 import os
-import subprocess
 import sys
 
 import pytest
 
-from conftest import CORPUS, free_port, wait_for_http
+from conftest import CORPUS
+from servers import free_port, start, stop
 
 pytestmark = pytest.mark.slow  # llama.cpp models, a llama_cpp.server, the real embedder
 
@@ -86,16 +86,11 @@ def llama_server(real_pipeline):
 
     port = free_port()
     model = gemma_gguf(real_pipeline.settings.cache_dir)
-    process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                                "--port", str(port), "--n_ctx", "2048", "--model_alias", "gemma"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_http(f"http://127.0.0.1:{port}/v1/models", process)
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+               "--port", str(port), "--n_ctx", "2048", "--model_alias", "gemma"]
+    process = start(command, f"http://127.0.0.1:{port}/v1/models")
     yield f"http://127.0.0.1:{port}/v1"
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process, timeout=20)
 
 
 def test_openai_compatible_server(real_pipeline, llama_server):

@@ -166,7 +166,7 @@ def test_the_sentence_keeps_the_citations_the_extractive_answerer_builds(hits):
     backend = ScriptedBackend("Der neue EU-Außenbeauftragte ist Josep Borrell.")
     answer = final(generative(backend).stream(question, copied))
     assert answer.answerer == "llm" and backend.calls == 1
-    assert answer.citations == generative(backend).extractive.answer(question, copied).citations
+    assert answer.citations == generative(backend).evidence.answer(question, copied).citations
     c = answer.citations[0]
     assert c.copies == (copy,) and c.date is None
     assert "auch berichtet von b.txt (dpa, 14.02.2020)" in format_sources(answer.citations)

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 import httpx
 import pytest
 
-from conftest import Citing, FakeEmbedder, free_port, in_background
+from conftest import Citing, FakeEmbedder, in_background
+from servers import free_port
 
 pytestmark = pytest.mark.slow  # the app (UI and API) served in-process, like test_api_concurrency
 
@@ -52,7 +55,7 @@ def served(tmp_path_factory):
     settings = Settings(corpus_dir=CORPUS, vectorstore_dir=tmp_path_factory.mktemp("load") / "vs", port=free_port(),
                         max_queue=1)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(ANSWERERS, "extractive", Spec("Extraktiv", lambda p: Holding(), api_model="qa-extraktiv"))
+        patch.setitem(ANSWERERS, "extractive", Spec("Extraktiv", lambda settings: Holding(), api_model="qa-extraktiv"))
         pipeline = Pipeline(settings, embedder=FakeEmbedder())
         pipeline.ingest(progress=False)
         app = build_server(settings, pipeline)
@@ -93,50 +96,62 @@ def fill(lane, start) -> list:
     return jobs
 
 
+@contextmanager
+def lane_full(lane, start, answered) -> Iterator[list]:
+    """Every place of `lane` taken by held questions (`start()` sends one) for the block; then
+    they are let go, and each must be answered within a minute (`answered(job)`)."""
+    jobs = fill(lane, start)
+    yield jobs
+    Holding.go.set()
+    for job in jobs:
+        assert answered(job)
+
+
+def api_lane_full(url: str, admission):
+    """`lane_full` for the API's lane: held chat requests, each answered with citations in the end."""
+    def answered(job) -> bool:
+        thread, result = job
+        thread.join(60)
+        return result[0].status_code == 200 and bool(result[0].json()["citations"])
+
+    return lane_full(admission.api, lambda: in_background(chat, url, HELD), answered)
+
+
 def test_health_and_models_answer_while_every_place_is_taken(served, held):
     url, admission = served
-    jobs = fill(admission.api, lambda: in_background(chat, url, HELD))
-    crowd = [in_background(chat, url, HELD) for _ in range(45)]  # more than a thread pool's 40 threads
-    health = httpx.get(f"{url}/health", timeout=30)
-    models = httpx.get(f"{url}/v1/models", timeout=30)
-    assert health.status_code == 200 and health.json()["status"] == "ok" and health.json()["articles"] == 5
-    assert models.status_code == 200 and "qa-extraktiv" in [m["id"] for m in models.json()["data"]]
-    assert all(thread.is_alive() for thread, _ in jobs)  # answered while the questions still wait
-    for thread, result in crowd:  # beyond the queue: refused, not waiting for a worker
-        thread.join(60)
-        assert result[0].status_code == 429
-    Holding.go.set()
-    for thread, result in jobs:
-        thread.join(60)
-        assert result[0].status_code == 200
+    with api_lane_full(url, admission) as jobs:
+        crowd = [in_background(chat, url, HELD) for _ in range(45)]  # more than a thread pool's 40 threads
+        health = httpx.get(f"{url}/health", timeout=30)
+        models = httpx.get(f"{url}/v1/models", timeout=30)
+        assert health.status_code == 200 and health.json()["status"] == "ok" and health.json()["articles"] == 5
+        assert models.status_code == 200 and "qa-extraktiv" in [m["id"] for m in models.json()["data"]]
+        assert all(thread.is_alive() for thread, _ in jobs)  # answered while the questions still wait
+        for thread, result in crowd:  # beyond the queue: refused, not waiting for a worker
+            thread.join(60)
+            assert result[0].status_code == 429
 
 
 def test_a_full_queue_is_a_429_in_openais_shape_with_retry_after(served, held):
     from openai import OpenAI, RateLimitError
 
     url, admission = served
-    jobs = fill(admission.api, lambda: in_background(chat, url, HELD))
-    refused = chat(url)
-    assert refused.status_code == 429
-    assert 1 <= int(refused.headers["retry-after"]) <= 60
-    error = refused.json()["error"]
-    assert set(error) == {"message", "type", "param", "code"}
-    assert error["code"] == "rate_limit_exceeded" and error["message"].startswith(BUSY)
-    assert "in einigen Sekunden erneut versuchen" in error["message"]
-    streamed = chat(url, stream=True)  # refused before the stream starts: a status code, not an SSE error
-    assert streamed.status_code == 429 and streamed.json()["error"]["message"].startswith(BUSY)
-    asked = httpx.post(f"{url}/v1/ask", json={"question": QUESTION}, timeout=60)
-    assert asked.status_code == 429 and "retry-after" in asked.headers
-    client = OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
-    with pytest.raises(RateLimitError, match=BUSY):
-        client.chat.completions.create(model="qa-extraktiv", messages=[{"role": "user", "content": QUESTION}])
-    assert admission.api.queued == 1 and all(thread.is_alive() for thread, _ in jobs)  # nobody waits for a refusal
-
-    Holding.go.set()  # the queued ones are answered, and the line is open again
-    for thread, result in jobs:
-        thread.join(60)
-        assert result[0].status_code == 200 and result[0].json()["citations"]
-    assert chat(url).status_code == 200
+    with api_lane_full(url, admission) as jobs:
+        refused = chat(url)
+        assert refused.status_code == 429
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        error = refused.json()["error"]
+        assert set(error) == {"message", "type", "param", "code"}
+        assert error["code"] == "rate_limit_exceeded" and error["message"].startswith(BUSY)
+        assert "in einigen Sekunden erneut versuchen" in error["message"]
+        streamed = chat(url, stream=True)  # refused before the stream starts: a status code, not an SSE error
+        assert streamed.status_code == 429 and streamed.json()["error"]["message"].startswith(BUSY)
+        asked = httpx.post(f"{url}/v1/ask", json={"question": QUESTION}, timeout=60)
+        assert asked.status_code == 429 and "retry-after" in asked.headers
+        client = OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
+        with pytest.raises(RateLimitError, match=BUSY):
+            client.chat.completions.create(model="qa-extraktiv", messages=[{"role": "user", "content": QUESTION}])
+        assert admission.api.queued == 1 and all(thread.is_alive() for thread, _ in jobs)  # nobody waits for a refusal
+    assert chat(url).status_code == 200  # the queued ones were answered, and the line is open again
 
 
 def test_the_ui_answers_while_the_apis_queue_is_full(served, held):
@@ -144,29 +159,29 @@ def test_the_ui_answers_while_the_apis_queue_is_full(served, held):
     from gradio_client import Client
 
     url, admission = served
-    jobs = fill(admission.api, lambda: in_background(chat, url, HELD))
-    assert chat(url).status_code == 429
-    messages, *_ = Client(f"{url}/", verbose=False).predict(QUESTION, [], "", "", "extractive", api_name="/frage")
-    assert "#zitat-0-1" in str(messages[1]["content"])  # answered, with a citation
-    assert all(thread.is_alive() for thread, _ in jobs)  # while the API's questions still wait
-    Holding.go.set()
-    for thread, result in jobs:
-        thread.join(60)
-        assert result[0].status_code == 200
+    with api_lane_full(url, admission) as jobs:
+        assert chat(url).status_code == 429
+        messages, *_ = Client(f"{url}/", verbose=False).predict(QUESTION, [], "", "", "extractive", api_name="/frage")
+        assert "#zitat-0-1" in str(messages[1]["content"])  # answered, with a citation
+        assert all(thread.is_alive() for thread, _ in jobs)  # while the API's questions still wait
 
 
 def test_a_full_ui_queue_says_so_in_the_bubble(served, held):
     from gradio_client import Client
 
     url, admission = served
-    jobs = fill(admission.ui, lambda: Client(f"{url}/", verbose=False).submit(
-        HELD, [], "", "", "extractive", api_name="/frage"))
-    messages, box, *_ = Client(f"{url}/", verbose=False).predict(QUESTION, [], "", "", "extractive", api_name="/frage")
-    assert [m["role"] for m in messages] == ["user", "assistant"]
-    assert BUSY in str(messages[1]["content"]) and "erneut versuchen" in str(messages[1]["content"])
-    assert box == QUESTION  # given back to the question box, to send again
-    assert chat(url).status_code == 200  # the API's lane is another
-    Holding.go.set()
-    for job in jobs:
+
+    def held_question():
+        return Client(f"{url}/", verbose=False).submit(HELD, [], "", "", "extractive", api_name="/frage")
+
+    def answered(job) -> bool:
         messages, *_ = job.result(timeout=60)
-        assert "#zitat-0-1" in str(messages[1]["content"])
+        return "#zitat-0-1" in str(messages[1]["content"])
+
+    with lane_full(admission.ui, held_question, answered):
+        messages, box, *_ = Client(f"{url}/", verbose=False).predict(QUESTION, [], "", "", "extractive",
+                                                                    api_name="/frage")
+        assert [m["role"] for m in messages] == ["user", "assistant"]
+        assert BUSY in str(messages[1]["content"]) and "erneut versuchen" in str(messages[1]["content"])
+        assert box == QUESTION  # given back to the question box, to send again
+        assert chat(url).status_code == 200  # the API's lane is another

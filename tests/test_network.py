@@ -12,7 +12,8 @@ import textwrap
 
 import pytest
 
-from conftest import CORPUS, free_port
+from conftest import CORPUS
+from servers import free_port
 
 pytestmark = pytest.mark.slow  # the real models and the app in a subprocess
 

@@ -1,4 +1,5 @@
-"""One slot each for answerers, rerankers and stores: a new one is a class plus one registry line.
+"""One slot each for answerers, rerankers, stores and post-answer steps: a new one is a class (or
+a function) plus one registry line, and it gets what it uses, never the Pipeline.
 
 Each test registers a toy implementation (monkeypatched into the registry, as a plugin module
 would add itself) and runs the product through it; a fake embedder stands in for the model."""
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from qa.answer import ANSWERERS, Spec, abstain
+from qa.answer.steps import POST_ANSWER
 from qa.config import Settings
 from qa.errors import SettingsError
 from qa.pipeline import Pipeline
@@ -29,7 +31,8 @@ class ReverseOrder:
 
 
 def test_a_reranker_is_one_class_and_one_registry_line(monkeypatch, settings, fake_embedder):
-    monkeypatch.setitem(RERANKERS, "reverse", lambda settings, pipeline: ReverseOrder())
+    given = []  # what the factory gets: the settings and the retriever
+    monkeypatch.setitem(RERANKERS, "reverse", lambda settings, retriever: given.append(retriever) or ReverseOrder())
     with pytest.raises(SettingsError, match="reranker"):
         Pipeline(Settings(reranker="nicht-da"))
     plain = Pipeline(settings, embedder=fake_embedder)
@@ -39,6 +42,7 @@ def test_a_reranker_is_one_class_and_one_registry_line(monkeypatch, settings, fa
     before, after = plain.retriever.search(question), reversed_.retrieve(question)  # fused, then reranked
     assert [h.chunk.id for h in after] == [h.chunk.id for h in reversed(before)]
     assert [h.rank for h in after] == list(range(1, len(after) + 1))
+    assert given == [reversed_.retriever]
     from qa.eval.squad import _product_ranking  # `qa eval --squad` ranks through the same stage
 
     assert _product_ranking(reversed_)(question)[0] == after[0].chunk.source
@@ -59,8 +63,8 @@ class FirstSentence:
 
     name = "erster-satz"
 
-    def __init__(self, pipeline) -> None:
-        self.pipeline = pipeline
+    def __init__(self, settings) -> None:  # what it needs besides: none (`Spec.needs`)
+        self.settings = settings
 
     def stream(self, question, hits, context):
         if not hits:
@@ -78,9 +82,27 @@ def test_an_answerer_is_one_class_and_one_registry_line(monkeypatch, settings, f
     pipeline.ingest(progress=False)
     answer = pipeline.ask("Wer ist der neue EU-Außenbeauftragte?")
     assert answer.answerer == "erster-satz" and answer.text == answer.hits[0].chunk.sentences[0].text
+    assert pipeline.answerer().settings is pipeline.settings  # its factory's one argument: it needs nothing more
     from qa.answer import choices, label
 
     assert "erster-satz" in choices() and label("erster-satz") == "Erster Satz"
+
+
+def test_a_post_answer_step_is_one_function_and_one_registry_line(monkeypatch, settings, fake_embedder):
+    """The Pipeline runs it on every final Answer and streams the text it adds."""
+    def signed(settings):
+        def step(question, answer):
+            added = f"\n\nGeprüft: {question}"
+            return replace(answer, text=answer.text + added), added
+        return step
+
+    monkeypatch.setitem(ANSWERERS, "erster-satz", Spec("Erster Satz", FirstSentence))
+    monkeypatch.setitem(POST_ANSWER, "signed", signed)
+    pipeline = Pipeline(settings.replace(answerer="erster-satz"), embedder=fake_embedder)
+    pipeline.ingest(progress=False)
+    *texts, answer = pipeline.stream("Wer ist der neue EU-Außenbeauftragte?")
+    assert answer.text.endswith("\n\nGeprüft: Wer ist der neue EU-Außenbeauftragte?")
+    assert "".join(texts) == answer.text  # streamed like the answer, so the streamed text is the final text
 
 
 class MemoryStore:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FakeEmbedder, free_port, start_chroma
+from conftest import FakeEmbedder
+from servers import free_port, start_chroma, stop
 
 TESTS = Path(__file__).resolve().parent
 QUESTION = "Wie viele Mitglieder zählt die Koalition gegen den IS?"
@@ -59,7 +60,7 @@ def reader_settings(request, settings, tmp_path):
     port = free_port()
     server = start_chroma(tmp_path / "chroma", port)
     yield settings.with_(chroma_host="127.0.0.1", chroma_port=port, collection="wiederoeffnen")
-    server.kill()
+    stop(server)
 
 
 @pytest.mark.slow

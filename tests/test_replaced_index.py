@@ -7,9 +7,7 @@ The commands run as subprocesses through `tests/qa_fakes.py` (the command line w
 embedder: the server and the ingests must use the same one); the server's reader is the real one.
 """
 import json
-import os
 import shutil
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -17,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADDED, ADDED_TEXT, CORPUS, free_port, qa_fake, wait_for_http
+from conftest import ADDED, ADDED_TEXT, CORPUS, qa_fake
+from servers import free_port, qa_serve_env, running
 
 pytestmark = pytest.mark.slow  # a `qa serve` subprocess with the real reader
 
@@ -49,28 +48,14 @@ def server(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     port = free_port()
-    env = dict(os.environ, QA_CORPUS_DIR=str(corpus), QA_VECTORSTORE_DIR=str(tmp_path / "vectorstore"),
-               QA_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
-    for variable in ("QA_UI_PASSWORD", "QA_HOST", "QA_CHROMA_HOST", "QA_API_KEY", "QA_TEST_DISK_FULL",
-                     "QA_TEST_KILL_AFTER"):
-        env.pop(variable, None)
+    env = qa_serve_env(port, corpus, tmp_path / "vectorstore")
     run = qa_fake(env, "ingest")
     assert run.returncode == 0, run.stderr
     log = tmp_path / "serve.log"
-    with open(log, "w", encoding="utf-8") as out:
-        process = subprocess.Popen([sys.executable, str(TESTS / "qa_fakes.py"), "serve"], env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for_http(url + "health", process, timeout=600)
+    with running([sys.executable, str(TESTS / "qa_fakes.py"), "serve"], url + "health", env, log, timeout=600):
         yield type("Server", (), {"url": url, "env": env, "corpus": corpus, "index": tmp_path / "vectorstore",
                                   "log": log})
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_the_server_reopens_a_repaired_or_replaced_index_folder(server):

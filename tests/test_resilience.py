@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, FakeEmbedder, free_port, start_chroma
+from conftest import CORPUS, FakeEmbedder
+from servers import free_port, start_chroma, stop
 
 pytestmark = pytest.mark.slow  # `chroma run`, the real embedder, ingests killed in subprocesses
 
@@ -101,8 +102,7 @@ def chroma_process(tmp_path):
     processes = []
     yield port, lambda: processes.append(start_chroma(tmp_path / "db", port)) or processes[-1]
     for p in processes:
-        if p.poll() is None:
-            p.kill()
+        stop(p)
 
 
 def test_server_going_away_mid_session_and_coming_back(chroma_process, real_embedder, tmp_path):

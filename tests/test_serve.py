@@ -6,7 +6,7 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from conftest import free_port
+from servers import free_port
 
 
 @pytest.mark.parametrize("host, password, key, problem", [

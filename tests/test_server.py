@@ -1,9 +1,8 @@
 """Server mode: a real `chroma run` on 127.0.0.1, the same code through HttpClient."""
-import subprocess
-
 import pytest
 
-from conftest import CORPUS, free_port, start_chroma
+from conftest import CORPUS
+from servers import free_port, start_chroma, stop
 
 pytestmark = pytest.mark.slow  # `chroma run` and the real embedder
 
@@ -13,11 +12,7 @@ def chroma_server(tmp_path_factory):
     port = free_port()
     process = start_chroma(tmp_path_factory.mktemp("chroma-server") / "db", port)
     yield port
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process, timeout=20)
 
 
 def test_ingest_and_ask_against_a_chroma_server(chroma_server, real_embedder, tmp_path):

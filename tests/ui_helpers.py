@@ -10,13 +10,10 @@ import atexit
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-from conftest import free_port
+from servers import QA_SERVE, free_port, log_tail, qa_serve_env, start, stop
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -32,18 +29,11 @@ def _stop() -> None:
         shutil.rmtree(_server["tmp"], ignore_errors=True)
 
 
-def _log_tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(kein Protokoll)"
-
-
 def app_url() -> str:
     """URL of the running app; starts it on first use (about 30 s with a warm model cache)."""
     if "url" in _server:
         if _server["process"].poll() is not None:
-            raise RuntimeError("qa serve has exited:\n" + _log_tail(_server["log_path"]))
+            raise RuntimeError("qa serve has exited:\n" + log_tail(_server["log_path"]))
         return _server["url"]
     tmp = Path(tempfile.mkdtemp(prefix="qa-ui-test-"))
     _server["tmp"] = tmp
@@ -59,37 +49,13 @@ def start_app(corpus: Path, vectorstore: Path, name: str) -> tuple[str, subproce
     test-artifacts/<name>.log."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
-    env = dict(os.environ, QA_VECTORSTORE_DIR=str(vectorstore), QA_CORPUS_DIR=str(corpus), QA_PORT=str(port),
-               GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
-               ANONYMIZED_TELEMETRY="False", PYTHONUNBUFFERED="1")
-    for variable in ("QA_UI_PASSWORD", "QA_HOST", "QA_CHROMA_HOST", "QA_API_KEY"):
-        env.pop(variable, None)
     log_path = ARTIFACTS / f"{name}.log"
-    with open(log_path, "w", encoding="utf-8") as log:
-        process = subprocess.Popen([str(Path(sys.executable).parent / "qa"), "serve"], cwd=REPO, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"qa serve exited with {process.returncode}:\n" + _log_tail(log_path))
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                if response.status == 200:
-                    return url, process, log_path
-        except OSError:
-            time.sleep(1)
-    stop_app(process)
-    raise RuntimeError(f"qa serve did not answer on {url} within {START_TIMEOUT_S} s:\n" + _log_tail(log_path))
+    process = start(QA_SERVE, url, qa_serve_env(port, corpus, vectorstore), log_path, START_TIMEOUT_S)
+    return url, process, log_path
 
 
-def stop_app(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+stop_app = stop  # terminate, wait, kill (tests/servers.py)
 
 
 # -- driving the app in Chromium (tests/test_ui_browser.py, tests/test_ui_layout.py) -----------

@@ -3,21 +3,28 @@ follow, `AnswerContext`, `final` and `abstain` are in qa.answer.base (also impor
 
 Every answerer streams: it yields text deltas as they are produced and then exactly one final
 `Answer` (whose text is authoritative: verification may change what was streamed). The
-registry maps a name to a `Spec` (German label, factory, availability check); the CLI's and the
-UI's choices, the check of the `answerer` setting (`check`: "unknown name") and evaluation all
-read it. A new answerer is a module with a class that follows `Answerer`, plus one line in
-`ANSWERERS`.
+registry maps a name to a `Spec` (German label, factory, availability check, what the factory
+needs); the CLI's and the UI's choices, the check of the `answerer` setting (`check`: "unknown
+name") and evaluation all read it. A new answerer is a module with a class that follows
+`Answerer`, plus one line in `ANSWERERS`.
 
     extractive   the trained reader (qa.answer.extractive): always available, milliseconds
     llm          a local GGUF model or an OpenAI-compatible server (qa.answer.generative),
                  grounded in the reader's evidence and verified; available where installed
+
+A factory gets the settings and what its `needs` name, never the Pipeline (which provides them,
+qa.pipeline, and builds each answerer once):
+
+    reader       the trained reader model (qa.reader.model)
+    evidence     an `EvidenceProvider` (qa.answer.base): the extractive answerer's quoted, cited answer
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
-from qa.answer.base import ABSTAIN_TEXT, Answerer, AnswerContext, abstain, final  # noqa: F401  the package's names
+from qa.answer.base import (ABSTAIN_TEXT, Answerer, AnswerContext, EvidenceProvider, abstain,  # noqa: F401
+                            final)  # the package's names
 from qa.errors import SettingsError
 
 AUTO = "auto"  # the generative answerer where one is installed, else the extractive one
@@ -26,23 +33,24 @@ AUTO = "auto"  # the generative answerer where one is installed, else the extrac
 @dataclass(frozen=True)
 class Spec:
     label: str  # German, for people (UI choices, CLI output)
-    factory: Callable  # factory(pipeline) -> Answerer
+    factory: Callable  # factory(settings, **needs) -> Answerer
     available: Callable = lambda settings: True  # usable without installing anything more?
     api_model: str = ""  # the model name an OpenAI-compatible client asks for
     slow: bool = False  # seconds per answer: served through the bounded queue (qa.app.gate)
+    needs: tuple[str, ...] = ()  # keyword arguments of the factory: "reader", "evidence" (above)
 
 
-def _extractive(pipeline):
+def _extractive(settings, reader):
     from qa.answer.extractive import ReaderAnswerer
 
-    return ReaderAnswerer(pipeline.reader, pipeline.settings)
+    return ReaderAnswerer(reader, settings)
 
 
-def _generative(pipeline):
+def _generative(settings, evidence):
     from qa.answer.generative import GenerativeAnswerer
     from qa.answer.llm import make_backend
 
-    return GenerativeAnswerer(make_backend(pipeline.settings), pipeline.answerer("extractive"), pipeline.settings)
+    return GenerativeAnswerer(make_backend(settings), evidence, settings)
 
 
 def _llm_installed(settings) -> bool:
@@ -52,8 +60,9 @@ def _llm_installed(settings) -> bool:
 
 
 ANSWERERS: dict[str, Spec] = {
-    "extractive": Spec("Extraktiv", _extractive, api_model="qa-extraktiv"),
-    "llm": Spec("Lokales Sprachmodell", _generative, _llm_installed, api_model="qa-llm", slow=True),
+    "extractive": Spec("Extraktiv", _extractive, api_model="qa-extraktiv", needs=("reader",)),
+    "llm": Spec("Lokales Sprachmodell", _generative, _llm_installed, api_model="qa-llm", slow=True,
+                needs=("evidence",)),
 }
 
 

@@ -1,10 +1,13 @@
-"""What every answerer shares: the `Answerer` protocol, its `AnswerContext`, and the abstention.
+"""What every answerer shares: the `Answerer` protocol, its `AnswerContext`, `EvidenceProvider`
+and the abstention.
 
 Every answerer streams: it yields text deltas as they are produced and then exactly one final
 `Answer` (whose text is authoritative: verification may change what was streamed). `Streamed`
 is the one place that separates such a stream (an answerer's, `Pipeline.stream`, the app's gated
 stream) into what comes before the Answer and the Answer itself; `final` takes just the Answer.
-Answerers import this module, never the registry (qa.answer), which imports them.
+`EvidenceProvider` is what the generative answerer is given (the extractive answerer's narrow
+side), not the Pipeline. Answerers import this module, never the registry (qa.answer), which
+imports them.
 """
 from __future__ import annotations
 
@@ -28,6 +31,14 @@ class Answerer(Protocol):
     name: str
 
     def stream(self, question: str, hits: Sequence[Hit], context: AnswerContext) -> Iterator[str | Answer]: ...
+
+
+class EvidenceProvider(Protocol):
+    """What an answerer that words an answer of its own builds on (qa.answer.generative): a quoted,
+    cited answer from the hits, with a short answer where the provider is sure of one, or an
+    abstention. The extractive answerer is one (qa.answer.extractive)."""
+
+    def answer(self, question: str, hits: Sequence[Hit], context: AnswerContext = ...) -> Answer: ...
 
 
 class Streamed:

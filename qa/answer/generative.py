@@ -28,9 +28,7 @@ import re
 from dataclasses import replace
 from typing import Iterator, Sequence
 
-from qa.answer.base import AnswerContext
-
-from qa.answer.extractive import ReaderAnswerer
+from qa.answer.base import AnswerContext, EvidenceProvider
 from qa.ingest.chunking import split_sentences
 from qa.language import analyze, term_match
 from qa.records import Answer, Hit
@@ -115,14 +113,14 @@ class GenerativeAnswerer:
 
     name = "llm"
 
-    def __init__(self, backend, extractive: ReaderAnswerer, settings) -> None:
+    def __init__(self, backend, evidence: EvidenceProvider, settings) -> None:
         self.backend = backend
-        self.extractive = extractive
+        self.evidence = evidence  # the extractive answer it words (the Pipeline's extractive answerer)
         self.max_tokens = settings.llm_max_tokens
 
     def stream(self, question: str, hits: Sequence[Hit], context: AnswerContext = AnswerContext()
                ) -> Iterator[str | Answer]:
-        base = self.extractive.answer(question, hits, context)
+        base = self.evidence.answer(question, hits, context)
         yield base.text  # the instant extractive answer
         if base.abstained:
             yield replace(base, answerer=self.name, notes=base.notes + (GATED_NOTE,))

@@ -5,8 +5,9 @@ The pipeline hands it a deeper pool of fused hits (`pool`: `candidates`, not onl
 walks them best first and drops a hit whose article is a copy (same `group`, another file) of an
 article already kept. Several passages of one article stay: they say different things. The kept
 hit carries the other articles of its group (`Hit.copies`: "auch berichtet von …"), also those
-that were not retrieved; an undated article can show a dated copy's date from them
-(`Citation.date_copy`). The list is cut to `top_k` by the pipeline.
+that were not retrieved, as the retriever it is given knows them (without one: none); an
+undated article can show a dated copy's date from them (`Citation.date_copy`). The list is cut
+to `top_k` by the pipeline.
 """
 from __future__ import annotations
 
@@ -20,9 +21,9 @@ from qa.retrieval.reranker import renumber
 class Diversify:
     name = "diversify"
 
-    def __init__(self, settings, pipeline=None) -> None:
+    def __init__(self, settings, retriever=None) -> None:
         self.settings = settings
-        self.pipeline = pipeline
+        self.retriever = retriever  # a qa.retrieval.hybrid.Retriever: the groups' other articles
 
     def pool(self, k: int) -> int:
         """How many fused hits to look at for a list of k."""
@@ -42,5 +43,4 @@ class Diversify:
         return renumber(kept)
 
     def _copies(self, hit: Hit):
-        retriever = getattr(self.pipeline, "retriever", None)
-        return retriever.copies(hit.chunk) if retriever is not None else ()
+        return self.retriever.copies(hit.chunk) if self.retriever is not None else ()

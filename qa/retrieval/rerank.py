@@ -4,7 +4,9 @@
 the settings name (`reranker`); the default, `diversify` (qa.retrieval.diversify), keeps one hit
 per near-duplicate group, `none` keeps their order. A reranker returns the hits it
 keeps, best first, renumbered from rank 1 (`renumber`). A new one is a class with `name` and
-`rerank` (the `Reranker` protocol of qa.retrieval.reranker), plus one line in `RERANKERS`.
+`rerank` (the `Reranker` protocol of qa.retrieval.reranker), plus one line in `RERANKERS`. Its
+factory gets the settings and the retriever of the index it reranks for (the Pipeline builds a
+new reranker with every new retriever), never the Pipeline.
 """
 from __future__ import annotations
 
@@ -25,9 +27,9 @@ class KeepOrder:
         return list(hits)
 
 
-RERANKERS: dict[str, Callable[..., Reranker]] = {"none": lambda settings, pipeline: KeepOrder(),
+RERANKERS: dict[str, Callable[..., Reranker]] = {"none": lambda settings, retriever: KeepOrder(),
                                                  "diversify": Diversify}
-"""name -> factory(settings, pipeline). A reranker may have `pool(k)`: how many fused hits it
+"""name -> factory(settings, retriever). A reranker may have `pool(k)`: how many fused hits it
 wants to see for a list of k (default k); the pipeline cuts its result to k."""
 
 
@@ -38,5 +40,6 @@ def check(name: str) -> str:
     return name
 
 
-def make_reranker(settings, pipeline=None) -> Reranker:
-    return RERANKERS[check(settings.reranker)](settings, pipeline)
+def make_reranker(settings, retriever=None) -> Reranker:
+    """The reranker the settings name, for the hits of `retriever` (a qa.retrieval.hybrid.Retriever)."""
+    return RERANKERS[check(settings.reranker)](settings, retriever)
