@@ -10,7 +10,7 @@
     GET  /v1/models            the models (answerers) this installation offers
     GET  /v1/models/{id}       one of them (404 for another id)
     POST /v1/ask               one `qa batch` record: {"id"?, "question", "history"?, "answerer"?,
-                               "sources"?, "date_from"?, "date_to"?, "question_time"?} -> Answer.to_record()
+                               "sources"?, "date_from"?, "date_to"?, "question_time"?} -> qa.answer.record.answer_record
     GET  /health               {"status": "ok", ...}; 503 when the index cannot be read
 
 With `api_key` set (QA_API_KEY) every /v1 request needs `Authorization: Bearer <key>` (the UI's
