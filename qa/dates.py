@@ -9,7 +9,7 @@ here: `PartialDate.parse` what people write (sidecar, front matter, date tag: IS
 "14. Februar 2020", "Februar 2020"), `PartialDate.from_iso` a stored text (None for
 "2020-02-31"), `plausible` a day from an article's text (not in the future); `display_date`
 shows one or none. Form fields (qa.app.forms) and article lines (qa.ingest.corpus) keep their
-own patterns and make the value here. How a store encodes a date is the store's (qa.store.rows).
+own patterns and make the value here. How a store encodes a date is the store's (qa.store.chroma_rows).
 
 `question_time` finds the time a question asks about: a date, a month, a year or a range
 ("am 14. Februar 2020", "im Februar 2020", "2016", "zwischen 2016 und 2018", "vor 2020", "seit

@@ -5,8 +5,8 @@ Chroma metadata holds scalars only, so a date is stored here and nowhere else: i
 `date` ("" when unknown; read back with `PartialDate.from_iso`, so a text that is no date reads as
 undated) and, in chunk metadata, the days it covers as YYYYMMDD numbers (`date_num`,
 `date_end`: a day 20200214-20200214, a month 20200200-20200299, a year 20200000-20209999; 0 when
-undated) for filtering inside Chroma. This layout is that of existing indexes (FORMAT_VERSION 2):
-changing it means a new format version. Opening collections, generations and errors are
+undated) for filtering inside Chroma. This layout is that of existing indexes: changing it means
+a new FORMAT_VERSION (qa.store.base). Opening collections, generations and errors are
 qa.store.chroma's, not this module's.
 """
 from __future__ import annotations
