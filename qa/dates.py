@@ -8,7 +8,7 @@ day it covers). Records hold the value (None: unknown); everything that reads a 
 here: `PartialDate.parse` what people write (sidecar, front matter, date tag: ISO, "14.02.2020",
 "14. Februar 2020", "Februar 2020"), `PartialDate.from_iso` a stored text (None for
 "2020-02-31"), `plausible` a day from an article's text (not in the future); `display_date`
-shows one or none. Form fields (qa.app.forms) and article lines (qa.ingest.corpus) keep their
+shows one or none. Form fields (qa.app.forms) and article lines (qa.ingest.cleaning) keep their
 own patterns and make the value here. How a store encodes a date is the store's (qa.store.chroma_rows).
 
 `question_time` finds the time a question asks about: a date, a month, a year or a range
@@ -171,8 +171,6 @@ def display_date(value: PartialDate | None) -> str:
 def month_name(number: int) -> str:
     """The German name of a month ('Februar'), from Babel's data via qa.language."""
     return next(name.capitalize() for name, n in months().items() if n == number and name != "jänner")
-
-
 
 
 @dataclass(frozen=True)
