@@ -15,10 +15,10 @@ import pytest
 from qa.plugins import Registry
 
 TOY = '''
-"""A toy plugin of qa-de: reStructuredText articles, and an answerer that states the best passage."""
+"""A toy plugin of qa-de: reStructuredText articles, and an answerer that names the articles it found."""
 from dataclasses import replace
 
-from qa.answer import Spec, abstain
+from qa.answer import Spec
 from qa.ingest.cleaning import decode_text, parse_text
 from qa.records import Answer
 
@@ -31,23 +31,19 @@ def read_rst(source, data, digest):
     return replace(article, segments=tuple(lines[1:]), title=title)
 
 
-class Echo:
-    name = "echo"
+class Titles:
+    name = "titel"
 
     def __init__(self, pipeline):
         self.pipeline = pipeline
 
     def stream(self, question, hits, context):
-        if not hits:
-            yield abstain(hits, self.name)
-            return
-        text = hits[0].chunk.sentences[0].text
+        text = "Artikel: " + ", ".join(dict.fromkeys(h.chunk.title or h.chunk.source for h in hits[:3]))
         yield text
-        yield Answer(text=text, short_answer=None, abstained=False, citations=(), hits=tuple(hits),
-                     answerer=self.name)
+        yield Answer(text, None, not hits, (), tuple(hits), self.name)
 
 
-ECHO = Spec("Echo (Beispiel)", Echo)
+TITLES = Spec("Titel (Beispiel)", Titles)
 '''
 
 ENTRY_POINTS = """\
@@ -55,8 +51,8 @@ ENTRY_POINTS = """\
 rst = qa_toy_plugin:read_rst
 
 [qa_de.answerers]
-echo = qa_toy_plugin:ECHO
-extractive = qa_toy_plugin:ECHO
+titel = qa_toy_plugin:TITLES
+extractive = qa_toy_plugin:TITLES
 
 [qa_de.rerankers]
 kaputt = qa_toy_plugin_fehlt:Reranker
@@ -106,7 +102,7 @@ def test_qa_sees_the_plugins_format_and_answerer(toy, tmp_path):
         article = read_article(corpus / "treffen.rst", corpus)
         print(article.title, "|", article.clean_text)
         from qa.answer import ANSWERERS, choices, label
-        print(choices(), label("echo"), ANSWERERS["extractive"].label)
+        print(choices(), label("titel"), ANSWERERS["extractive"].label)
         from qa.retrieval.rerank import RERANKERS
         print(sorted(RERANKERS))
     """)
@@ -117,14 +113,14 @@ def test_qa_sees_the_plugins_format_and_answerer(toy, tmp_path):
     assert lines[0] == "['notiz.txt', 'treffen.rst']"
     assert lines[1] == "('.txt', '.md', '.html', '.rst')"
     assert lines[2] == "Treffen in München | Josep Borrell ist der neue EU-Außenbeauftragte und traf die Minister in München."
-    assert lines[3] == "('extractive', 'llm', 'echo', 'auto') Echo (Beispiel) Extraktiv"  # a built-in name stays
+    assert lines[3] == "('extractive', 'llm', 'titel', 'auto') Titel (Beispiel) Extraktiv"  # a built-in name stays
     assert lines[4] == "['diversify', 'none']"  # a plugin that cannot be loaded is left out
-    assert "Erweiterung qa_toy_plugin:ECHO (qa_de.answerers) nicht geladen: der Name extractive ist schon vergeben." \
+    assert "Erweiterung qa_toy_plugin:TITLES (qa_de.answerers) nicht geladen: der Name extractive ist schon vergeben." \
         in run.stderr
     assert "Erweiterung qa_toy_plugin_fehlt:Reranker (qa_de.rerankers) konnte nicht geladen werden" in run.stderr
     cli = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "--help"], capture_output=True, text=True, env=env,
                          timeout=120)
-    assert "echo (Echo (Beispiel))" in " ".join(cli.stdout.split()), cli.stdout + cli.stderr
+    assert "titel (Titel (Beispiel))" in " ".join(cli.stdout.split()), cli.stdout + cli.stderr
 
 
 def test_the_plugins_format_and_answerer_through_the_pipeline(toy, monkeypatch, settings, fake_embedder):
@@ -137,12 +133,12 @@ def test_the_plugins_format_and_answerer_through_the_pipeline(toy, monkeypatch, 
         monkeypatch.setattr(registry, "_entries", dict(registry._entries))
         monkeypatch.setattr(registry, "_loaded", False)
     (settings.corpus_dir / "treffen.rst").write_text(RST, encoding="utf-8")
-    pipeline = Pipeline(settings.replace(answerer="echo"), embedder=fake_embedder)
+    pipeline = Pipeline(settings.replace(answerer="titel"), embedder=fake_embedder)
     report = pipeline.ingest(progress=False)
     assert "treffen.rst" in report.added and len(report.added) == 6
     reply = pipeline.ask("Wer traf die Minister in München?")
-    assert reply.answerer == "echo" and reply.text == reply.hits[0].chunk.sentences[0].text
-    assert "treffen.rst" in {h.chunk.source for h in reply.hits}
+    assert reply.answerer == "titel" and reply.text.startswith("Artikel: ")
+    assert "Treffen in München" in reply.text  # the .rst article, found and titled by the plugin's reader
     assert {r.source: r.title for r in pipeline.articles()}["treffen.rst"] == "Treffen in München"
 
 
