@@ -184,7 +184,7 @@ def test_earlier_turns_are_capped():
                                          (b"[" * 5000 + b"]" * 5000, "verschachtelt"),
                                          (b"[" * 33 + b"]" * 33, "verschachtelt")])
 def test_unusable_json(raw, phrase):
-    from qa.app.safe_json import JSONProblem, parse_json
+    from qa.safe_json import JSONProblem, parse_json
 
     with pytest.raises(JSONProblem, match=phrase):
         parse_json(raw)
