@@ -34,8 +34,8 @@ def read_rst(source, data, digest):
 class Titles:
     name = "titel"
 
-    def __init__(self, pipeline):
-        self.pipeline = pipeline
+    def __init__(self, settings):
+        self.settings = settings
 
     def stream(self, question, hits, context):
         text = "Artikel: " + ", ".join(dict.fromkeys(h.chunk.title or h.chunk.source for h in hits[:3]))
