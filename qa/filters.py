@@ -40,14 +40,15 @@ FORM = Fields("Von", "Bis")
 API = Fields("date_from", "date_to", quoted=False)
 
 
-def check_date(label: str, value: str | None) -> str | None:
-    """An ISO date (or year, year-month) from a field; QuestionError in German if malformed."""
+def check_date(label: str, value: str | None) -> PartialDate | None:
+    """The date (or year, year-month) of a field in ISO form; QuestionError in German if malformed."""
     value = (value or "").strip() or None
     if value is None:
         return None
-    if not _DATE.match(value) or PartialDate.from_iso(value) is None:  # the form's pattern; a day that exists
+    found = PartialDate.from_iso(value) if _DATE.match(value) else None  # the form's pattern; a day that exists
+    if found is None:
         raise QuestionError(f"„{value}“ im Feld „{label}“ ist kein Datum – bitte als JJJJ-MM-TT angeben.")
-    return value
+    return found
 
 
 def make_filters(sources: Sequence[str] | None, date_from: str | None = None, date_to: str | None = None,

@@ -343,7 +343,7 @@ class Pipeline:
         """How many articles, from when to when, and an example question (for the self-description)."""
         records = self.articles()
         dates = sorted(r.date for r in records if r.date)
-        titled = sorted((r for r in records if r.title), key=lambda r: r.date or "", reverse=True)
+        titled = sorted((r for r in records if r.title), key=lambda r: (r.date is not None, r.date), reverse=True)
         example = f"Worum geht es im Artikel „{titled[0].title}“?" if titled else ""
         return Corpus(len(records), dates[0] if dates else None, dates[-1] if dates else None, example)
 

@@ -7,15 +7,16 @@ article: for .txt/.md files that is the raw file decoded as text, so
 `raw[start:end] == quote`; for .html files it is the text extracted from the
 page (the inspector shows that text, not the markup).
 
-The records import nothing from the stages above them (dates, their value and encoding, are
-qa.dates: below the records, which hold them as ISO text); their JSON form (with German display
-fields such as `date_text`) is made by qa.answer.record.
+The records import nothing from the stages above them: dates are `PartialDate` values
+(qa.dates, below the records; None: unknown). How a date is stored is the store's (qa.store),
+how a record is written as JSON (ISO texts, German display fields such as `date_text`) is
+qa.answer.record's, used by the places that output (CLI, API, batch, evaluation).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qa.dates import QuestionTime, date_span  # noqa: F401  (both live with the date value)
+from qa.dates import PartialDate, QuestionTime  # noqa: F401  (QuestionTime lives with the date value)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Article:
     content_hash: str
     title: str | None = None
     publisher: str | None = None
-    date: str | None = None
+    date: PartialDate | None = None
     title_derived: bool = False  # the file names no title: `title` was made from its lead sentence
 
     @property
@@ -70,7 +71,7 @@ class Chunk:
     sentences: tuple[Sentence, ...] = ()
     title: str | None = None
     publisher: str | None = None
-    date: str | None = None
+    date: PartialDate | None = None
     group: str = ""  # near-duplicate group of its article ("" when it has no copies; see qa.ingest.duplicates)
 
     def sentence_positions(self) -> list[int]:
@@ -90,10 +91,7 @@ class Copy:
     source: str
     title: str | None = None
     publisher: str | None = None
-    date: str | None = None
-
-    def to_dict(self) -> dict:
-        return {"source": self.source, "title": self.title, "publisher": self.publisher, "date": self.date}
+    date: PartialDate | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +121,7 @@ class Citation:
     end: int
     title: str | None = None
     publisher: str | None = None
-    date: str | None = None
+    date: PartialDate | None = None
     copies: tuple[Copy, ...] = ()  # the same article elsewhere ("auch berichtet von …")
 
     @property
@@ -143,13 +141,9 @@ class ResolvedDate:
     expression: str
     text: str
     iso: str | None
-    article_date: str | None
+    article_date: PartialDate | None
     exact: bool = False  # a single day
     date_from_copy: str | None = None  # the article was undated: the date of this copy of it was used
-
-    def to_dict(self) -> dict:
-        return {"expression": self.expression, "resolved": self.text, "iso": self.iso,
-                "article_date": self.article_date, "exact": self.exact, "date_from_copy": self.date_from_copy}
 
 
 @dataclass(frozen=True)
@@ -174,14 +168,15 @@ class Answer:
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict a question to some articles and/or a date range (ISO dates, inclusive).
+    """Restrict a question to some articles and/or a date range (inclusive: from the first day of
+    `date_from` to the last of `date_to`).
 
     An article matches the range when the days its (possibly partial) date covers overlap it;
     an undated article never matches a range."""
 
     sources: tuple[str, ...] = ()
-    date_from: str | None = None
-    date_to: str | None = None
+    date_from: PartialDate | None = None
+    date_to: PartialDate | None = None
     question_time: bool = True  # prefer the time the question names (False: the user removed it)
 
     @property
@@ -191,9 +186,3 @@ class Filters:
     @property
     def dated(self) -> bool:
         return bool(self.date_from or self.date_to)
-
-    def bounds(self) -> tuple[int, int]:
-        """The range as YYYYMMDD numbers (open ends: 1 and 99999999)."""
-        low = date_span(self.date_from)[0] if self.date_from else 1
-        high = date_span(self.date_to)[1] if self.date_to else 99999999
-        return low, high

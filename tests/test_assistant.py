@@ -1,6 +1,8 @@
 """Greetings, questions about the assistant, and chat clients' own task prompts (qa.answer.assistant)."""
 import json
 
+from qa.dates import PartialDate
+
 from qa.answer.assistant import (Assistant, Corpus, chat_of, follow_ups, is_client_task, is_small_talk,
                                  task_kind, title, without_greeting)
 
@@ -36,7 +38,7 @@ def test_titles_are_the_topic_words_of_the_question():
 
 
 def test_answers_in_the_format_the_client_expects():
-    helper = Assistant(lambda: Corpus(5, "2020-02", "2020-06-04"), lambda query: [])
+    helper = Assistant(lambda: Corpus(5, PartialDate(2020, 2), PartialDate(2020, 6, 4)), lambda query: [])
     assert json.loads(helper.answer(TAGS).text)["tags"][0] == "Nachrichten"
     assert json.loads(helper.answer(FOLLOW_UPS).text)["follow_ups"] == [
         "Fasse die Artikel über „Der neue EU-Außenbeauftragte“ zusammen."]

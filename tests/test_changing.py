@@ -6,12 +6,13 @@ import pytest
 
 from qa.answer.changing import HEAD, conflicting, dated_answer, other_dated_hits
 from qa.answer.extractive import Evidence
+from qa.dates import PartialDate
 from qa.records import Chunk, Hit, Sentence
 
 
 def evidence(source, date, sentence, span, confidence=0.8, headline=0.6, rank=1, publisher=None):
     chunk = Chunk(f"{source}:v:0", source, sentence, 0, len(sentence), 0, (Sentence(sentence, 0, len(sentence)),),
-                  publisher=publisher, date=date)
+                  publisher=publisher, date=PartialDate.from_iso(date))
     start = sentence.index(span)
     return Evidence(Hit(chunk, 1.0 / rank, rank), chunk.sentences, Sentence(span, start, start + len(span)),
                     confidence, headline)

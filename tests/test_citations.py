@@ -4,6 +4,7 @@ from pathlib import Path
 from qa.ingest.chunking import chunk_article
 from qa.answer.citations import build_citations, format_sources, markers, render_answer
 from qa.ingest.corpus import read_article
+from qa.dates import PartialDate
 from qa.records import Hit
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -20,7 +21,7 @@ def test_citation_offsets_point_at_the_quote_in_the_raw_file():
     assert raw[citation.start:citation.end] == citation.quote
     assert raw.index(citation.quote) == citation.start
     assert citation.number == 1 and citation.source == "002_02adc48ef0db0a26.txt"
-    assert citation.date == "2020-02"
+    assert citation.date == PartialDate(2020, 2)
 
 
 def test_numbering_and_duplicates():

@@ -3,6 +3,7 @@ synthetic corpus: a syndicated copy of a seed article (other headline, boilerpla
 sentence, no date), an unrelated article, the rest of the seeds."""
 from __future__ import annotations
 
+from qa.dates import PartialDate
 from qa.ingest.duplicates import DuplicateIndex, decode, encode, fingerprint
 from qa.ingest.indexer import ingest
 from qa.pipeline import Pipeline
@@ -88,7 +89,7 @@ def test_an_undated_copy_borrows_the_date_of_a_dated_one(settings, fake_embedder
     pipeline.ingest(progress=False)
     chunk = next(c for c in pipeline.retriever.keyword.chunks if c.source == COPY)
     lead = "Offiziell wurde die NATO-Mission im Irak Anfang Januar ausgesetzt…"  # the original names no title
-    assert chunk.date is None and pipeline.retriever.copies(chunk) == (Copy(ORIGINAL, lead, None, "2020-02"),)
+    assert chunk.date is None and pipeline.retriever.copies(chunk) == (Copy(ORIGINAL, lead, None, PartialDate(2020, 2)),)
     citation = build_citations([(Hit(chunk, 1.0, 1, copies=pipeline.retriever.copies(chunk)), chunk.sentences[0])])[0]
     assert describe(citation).endswith("Februar 2020 (Datum laut Kopie 002_02adc48ef0db0a26.txt)")
 
@@ -109,7 +110,7 @@ def test_the_corpus_tab_names_the_copies():
     from qa.app.rendering import corpus_html
     from qa.store import FileRecord
 
-    records = [FileRecord("a.txt", "h", "v", 2, group="a.txt", date="2020-02-14"), FileRecord("b.txt", "h", "v", 2, group="a.txt"),
+    records = [FileRecord("a.txt", "h", "v", 2, group="a.txt", date=PartialDate(2020, 2, 14)), FileRecord("b.txt", "h", "v", 2, group="a.txt"),
                FileRecord("c.txt", "h", "v", 1)]
     page = corpus_html(records)
     assert "derselbe Bericht wie b.txt" in page and "derselbe Bericht wie a.txt" in page

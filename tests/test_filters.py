@@ -2,6 +2,7 @@
 each message naming the field as that input names it."""
 import pytest
 
+from qa.dates import PartialDate
 from qa.errors import QuestionError
 from qa.filters import API, FORM, make_filters
 from qa.records import Filters
@@ -28,4 +29,5 @@ def test_nothing_restricted_is_none_and_the_question_time_switch_counts():
     assert make_filters(["a.txt"], question_time=False) == Filters(sources=("a.txt",), question_time=False)
     assert make_filters((), question_time=False) == Filters(question_time=False)  # the CLI's --ignore-question-time
     assert make_filters((), question_time=None) is None  # an untouched checkbox: the time stays preferred
-    assert make_filters([], " 2020-02 ", "2020-02-29") == Filters(date_from="2020-02", date_to="2020-02-29")
+    assert make_filters([], " 2020-02 ", "2020-02-29") == Filters(date_from=PartialDate(2020, 2),
+                                                                     date_to=PartialDate(2020, 2, 29))

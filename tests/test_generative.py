@@ -158,9 +158,10 @@ def test_the_sentence_keeps_the_citations_the_extractive_answerer_builds(hits):
     from dataclasses import replace
 
     from qa.answer.citations import date_text, format_sources
+    from qa.dates import PartialDate
     from qa.records import Copy
 
-    copy = Copy("b.txt", "Nato bildet weiter aus", "dpa", "2020-02-14")
+    copy = Copy("b.txt", "Nato bildet weiter aus", "dpa", PartialDate(2020, 2, 14))
     copied = [replace(h, copies=(copy,)) for h in hits]
     question = "Wer ist der neue EU-Außenbeauftragte?"
     backend = ScriptedBackend("Der neue EU-Außenbeauftragte ist Josep Borrell.")

@@ -8,10 +8,11 @@ import pytest
 
 from qa.app import openai_format as fmt
 from qa.app.api_requests import ChatRequest, german_validation, question_and_history
+from qa.dates import PartialDate
 from qa.errors import QuestionError
 from qa.records import Answer, Citation, Turn
 
-CITATION = Citation(1, "002_x.txt", "002_x.txt:v:0", "Borrell ist neu.", 10, 26, "Titel", "dpa", "2020-02-14")
+CITATION = Citation(1, "002_x.txt", "002_x.txt:v:0", "Borrell ist neu.", 10, 26, "Titel", "dpa", PartialDate(2020, 2, 14))
 ANSWER = Answer("Josep Borrell [1].", "Josep Borrell", False, (CITATION,), (), "llm", 41.66)
 BASE = "http://127.0.0.1:7860/"
 
@@ -90,7 +91,7 @@ def test_german_validation_messages(body, message):
 
 # -- Markdown safety, annotations, usage, refused options -------------------------------------
 HOSTILE = Citation(1, "x_y.txt", "x_y.txt:v:0", "Er heißt **Hans <script>alert(1)</script> [P](javascript:a()) "
-                   "![](http://t.example/p.png) www.a.example", 0, 99, "<b>Titel</b>", "dpa", "2020-02-14")
+                   "![](http://t.example/p.png) www.a.example", 0, 99, "<b>Titel</b>", "dpa", PartialDate(2020, 2, 14))
 
 
 def _html(markdown: str) -> str:
@@ -183,7 +184,7 @@ def test_earlier_turns_are_capped():
                                          (b"[" * 5000 + b"]" * 5000, "verschachtelt"),
                                          (b"[" * 33 + b"]" * 33, "verschachtelt")])
 def test_unusable_json(raw, phrase):
-    from qa.app.safe_json import JSONProblem, parse_json
+    from qa.safe_json import JSONProblem, parse_json
 
     with pytest.raises(JSONProblem, match=phrase):
         parse_json(raw)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from qa.answer.timeline import annotate, expressions, resolve
+from qa.dates import PartialDate
 from qa.records import Answer, Citation, Copy
 from qa.answer.record import answer_record
 
 
 def resolved(sentence: str, article_date: str | None) -> list[tuple[str, str, str | None]]:
     return [(m.group(0), r.text, r.iso) for kind, m in expressions(sentence)
-            for r in [resolve(kind, m, sentence, article_date)]]
+            for r in [resolve(kind, m, sentence, PartialDate.from_iso(article_date))]]
 
 
 @pytest.mark.parametrize("sentence, article_date, expected", [
@@ -78,7 +79,7 @@ def test_resolution(sentence, article_date, expected):
 
 
 def _answer(quote: str, date: str | None, span: str, copies=()) -> Answer:
-    citation = Citation(1, "002.txt", "002.txt:v:0", quote, 0, len(quote), date=date, copies=copies)
+    citation = Citation(1, "002.txt", "002.txt:v:0", quote, 0, len(quote), date=PartialDate.from_iso(date), copies=copies)
     return Answer(f"„{quote}“ [1]", None, False, (citation,), (), "extractive", span=span)
 
 
@@ -101,7 +102,7 @@ def test_annotate_only_for_when_questions_and_uses_a_copy_date():
     unchanged = _answer(quote, "2020-02-10", "die Minister")
     assert annotate("Wer berät am Mittwoch?", unchanged) == (unchanged, "")
     borrowed, added = annotate("Wann beraten die Minister?",
-                               _answer(quote, None, "am Mittwoch", (Copy("a.txt", date="2020-02-10"),)))
+                               _answer(quote, None, "am Mittwoch", (Copy("a.txt", date=PartialDate(2020, 2, 10)),)))
     assert added.endswith("→ Mittwoch, 12.02.2020 (Datum laut Kopie a.txt: 10.02.2020) [1]")
     assert borrowed.resolved_dates[0].date_from_copy == "a.txt"
 
@@ -113,7 +114,7 @@ def test_the_pipeline_resolves_and_streams_the_added_line(real_pipeline):
     answer = events[-1]
     assert "".join(e for e in events if isinstance(e, str)) == answer.text  # nothing shown twice
     assert not answer.abstained, answer.text  # the shipped reader quotes 002's sentence with "am Mittwoch"
-    assert [c.source for c in answer.citations if "am Mittwoch" in c.quote and c.date == "2020-02"] \
+    assert [c.source for c in answer.citations if "am Mittwoch" in c.quote and c.date == PartialDate(2020, 2)] \
         == ["002_02adc48ef0db0a26.txt"]
     assert "„am Mittwoch“ → ein Mittwoch im Februar 2020" in answer.text
     assert answer_record(answer)["resolved_dates"][0]["iso"] == "2020-02"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from qa.dates import PartialDate
 from qa.eval.timescore import names_date, score_time, written_forms
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "benchmarks" / "time_de" / "questions.jsonl"
@@ -40,7 +41,7 @@ def test_score_time_by_hand():
         "q1": {"answer": "…", "retrieved": [{"source": "u.txt"}, {"source": "a.txt"}, {"source": "b.txt"}]},
         "n1": {"answer": "…", "retrieved": [{"source": "a.txt"}, {"source": "c.txt"}]},
     }
-    dates = {"a.txt": "2015-09-11", "b.txt": None, "c.txt": "2016-01-02", "u.txt": None}
+    dates = {"a.txt": PartialDate(2015, 9, 11), "b.txt": None, "c.txt": PartialDate(2016, 1, 2), "u.txt": None}
     figures = score_time(gold, answers, dates)
     assert figures["date_right"] == 0.5  # r1 right, r3 wrong (r2 has no expected date)
     assert figures["relative_resolved"] == round(2 / 3, 4)  # r1, r2

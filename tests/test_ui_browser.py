@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.dates import PartialDate
 from qa.records import Answer, Article, Citation
 from ui_helpers import ANSWER_TIMEOUT_MS, ARTIFACTS, UI_TIMEOUT_MS, ask, chromium_or_skip
 
@@ -23,7 +24,7 @@ ABSTENTION = "Dazu enthalten die Artikel keine Angaben."
 
 def _article(text: str) -> Article:
     return Article(source="x.txt", source_text=text, segments=((0, len(text)),), content_hash="h",
-                   title="<b>Titel</b>", publisher="DW", date="2020-02-14")
+                   title="<b>Titel</b>", publisher="DW", date=PartialDate(2020, 2, 14))
 
 
 def test_article_html_escapes_the_text_and_marks_exactly_the_quote():
@@ -67,7 +68,7 @@ def test_make_filters_checks_dates_in_german():
     from qa.filters import make_filters
 
     assert make_filters([], "", None) is None
-    assert make_filters(["a.txt"], "2020-01-01", "2020-12-31").date_to == "2020-12-31"
+    assert make_filters(["a.txt"], "2020-01-01", "2020-12-31").date_to == PartialDate(2020, 12, 31)
     with pytest.raises(QuestionError, match="JJJJ-MM-TT"):
         make_filters([], "14.02.2020", "")
     with pytest.raises(QuestionError, match="Zeitraum"):
@@ -79,7 +80,7 @@ def _hit(source: str, rank: int, text: str = "Ein Satz.", cited_id: str | None =
 
     chunk = Chunk(id=cited_id or f"{source}:v:{rank}", source=source, text=text, start=10 * rank, end=10 * rank + len(text),
                   position=rank, sentences=(Sentence(text, 10 * rank, 10 * rank + len(text)),),
-                  title=f"Titel {source}", publisher="DW", date="2020-02-14")
+                  title=f"Titel {source}", publisher="DW", date=PartialDate(2020, 2, 14))
     return Hit(chunk=chunk, score=1 / rank, rank=rank, dense_score=0.9, keyword_score=2.5)
 
 
@@ -88,11 +89,11 @@ def _answer(question_time=None, understood_as=None):
 
     hits = (_hit("a.txt", 1, "A" * 900), _hit("b.txt", 2), _hit("a.txt", 3), _hit("a.txt", 4), _hit("c.txt", 5))
     citations = (Citation(number=1, source="a.txt", chunk_id=hits[0].chunk.id, quote="Der Satz.", start=3, end=12,
-                          title="Titel a.txt", publisher="DW", date="2020-02-14"),
+                          title="Titel a.txt", publisher="DW", date=PartialDate(2020, 2, 14)),
                  Citation(number=2, source="b.txt", chunk_id=hits[1].chunk.id, quote="Noch einer.", start=20, end=31))
     return Answer(text="„Der Satz.“ [1] „Noch einer.“ [2]", short_answer=None, abstained=False, citations=citations,
                   hits=hits, answerer="extractive", latency_ms=12.5, notes=("Hinweis",), confidence=0.8,
-                  question_time=question_time or QuestionTime("2020-02-01", "2020-02-29", "im Februar 2020"),
+                  question_time=question_time or QuestionTime(PartialDate(2020, 2, 1), PartialDate(2020, 2, 29), "im Februar 2020"),
                   understood_as=understood_as, kind="overview")
 
 

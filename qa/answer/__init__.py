@@ -6,7 +6,9 @@ Every answerer streams: it yields text deltas as they are produced and then exac
 registry maps a name to a `Spec` (German label, factory, availability check, what the factory
 needs); the CLI's and the UI's choices, the check of the `answerer` setting (`check`: "unknown
 name") and evaluation all read it. A new answerer is a module with a class that follows
-`Answerer`, plus one line in `ANSWERERS`.
+`Answerer`, plus one line in `ANSWERERS`; another package adds one through the entry point group
+`qa_de.answerers` (value: a `Spec`, or a bare factory `factory(settings)`, labelled with its
+name), read when the registry is first read (qa.plugins).
 
     extractive   the trained reader (qa.answer.extractive): always available, milliseconds
     llm          a local GGUF model or an OpenAI-compatible server (qa.answer.generative),
@@ -26,6 +28,7 @@ from typing import Callable
 from qa.answer.base import (ABSTAIN_TEXT, Answerer, AnswerContext, EvidenceProvider, abstain,  # noqa: F401
                             final)  # the package's names
 from qa.errors import SettingsError
+from qa.plugins import GROUP_PREFIX, Registry
 
 AUTO = "auto"  # the generative answerer where one is installed, else the extractive one
 
@@ -59,11 +62,17 @@ def _llm_installed(settings) -> bool:
     return llm_installed(settings)
 
 
-ANSWERERS: dict[str, Spec] = {
+def _as_spec(name: str, entry) -> Spec:
+    """A plugin's entry: its `Spec`, or a bare factory (labelled with its name, needing nothing)."""
+    return entry if isinstance(entry, Spec) else Spec(name, entry)
+
+
+ANSWERERS: Registry = Registry(GROUP_PREFIX + "answerers", {
     "extractive": Spec("Extraktiv", _extractive, api_model="qa-extraktiv", needs=("reader",)),
     "llm": Spec("Lokales Sprachmodell", _generative, _llm_installed, api_model="qa-llm", slow=True,
                 needs=("evidence",)),
-}
+}, adapt=_as_spec)
+"""name -> Spec (built-in, then plugins')."""
 
 
 def label(name: str) -> str:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from qa.dates import PartialDate, display_date
 from qa.records import Answer, Hit
 
 KIND = "assistant"
@@ -50,8 +51,8 @@ class Corpus:
     """What the self-description says about the corpus."""
 
     articles: int
-    first: str | None = None  # ISO dates of the oldest and newest dated article
-    last: str | None = None
+    first: PartialDate | None = None  # the dates of the oldest and newest dated article
+    last: PartialDate | None = None
     example: str = ""
 
 
@@ -72,8 +73,6 @@ def without_greeting(text: str) -> str:
 
 
 def self_description(corpus: Corpus) -> str:
-    from qa.dates import display_date
-
     span = ""
     if corpus.first and corpus.last:
         span = f" vom {display_date(corpus.first)} bis zum {display_date(corpus.last)}" \

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from qa.answer.citations import build_citations, marks
-from qa.dates import date_span, display_date
+from qa.dates import display_date
 from qa.language import analyze, normalize, question_kind, term_match
 from qa.records import Answer, Hit
 
@@ -79,7 +79,7 @@ def conflicting(best, candidates: Sequence, threshold: float, question: str = ""
     dated = [p for p in picked if p.hit.chunk.date]
     if len(picked) < 2 or not dated:
         return []
-    dated.sort(key=lambda c: date_span(c.hit.chunk.date)[1], reverse=True)  # by last day: a month sorts after its days
+    dated.sort(key=lambda c: c.hit.chunk.date.end_key, reverse=True)  # by last day: a month sorts after its days
     return dated + [p for p in picked if not p.hit.chunk.date]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from qa.dates import display_date
+from qa.dates import PartialDate, display_date
 from qa.records import Citation, Copy, Hit, Sentence
 
 UNKNOWN_PUBLISHER = "Herausgeber unbekannt"
@@ -56,7 +56,7 @@ def markers(text: str) -> list[int]:
     return list(dict.fromkeys(int(m) for m in MARKER.findall(text)))
 
 
-def date_text(date: str | None, copies: Sequence[Copy] = ()) -> str:
+def date_text(date: PartialDate | None, copies: Sequence[Copy] = ()) -> str:
     """German: the article's date, else a dated copy's ("14.02.2020 (Datum laut Kopie b.txt)"),
     else "Datum unbekannt"."""
     if not date:

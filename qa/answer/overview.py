@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from qa.answer.citations import build_citations, marks
-from qa.dates import display_date
+from qa.dates import PartialDate, display_date
 from qa.language import analyze, term_match
 from qa.records import Answer, Chunk, Hit, Sentence
 
@@ -109,7 +109,7 @@ class _Article:
         return self.hits[0]
 
     @property
-    def date(self) -> str | None:
+    def date(self) -> PartialDate | None:
         return self.first.chunk.date
 
 
@@ -135,7 +135,7 @@ class OverviewAnswerer:
         per_article = min(SENTENCES_ONE_ARTICLE, max(2, SENTENCES // len(chosen)))
         picked = [(a, self._key_sentences(a, terms, per_article)) for a in chosen]
         picked = [(a, s) for a, s in picked if s]
-        picked.sort(key=lambda item: (item[0].date is None, item[0].date or ""))
+        picked.sort(key=lambda item: (item[0].date is None, item[0].date))
         citations = build_citations([(self._hit_of(a, s), s) for a, sentences in picked for s in sentences])
         lines = [self._lead(question, [a for a, _ in picked])]
         for article, sentences in picked:

@@ -1,12 +1,28 @@
 """The JSON form of an answer: the batch output line of ../shared/eval/README.md, and the data of
-its citations and of the question's time (with their German display fields). One place for what
-`qa batch`, `qa ask --json`, `/v1/ask` and the chat completions' extra fields send.
+its citations, copies, resolved dates and of the question's time (dates as ISO texts, with German
+display fields). One place for what `qa batch`, `qa ask --json`, `/v1/ask` and the chat
+completions' extra fields send; the records themselves know no JSON. Not the German answer text
+(qa.answer.citations) nor HTML (qa.app.rendering).
 """
 from __future__ import annotations
 
 from qa.answer.citations import date_text
-from qa.dates import describe_time
-from qa.records import Answer, Citation, QuestionTime
+from qa.dates import PartialDate, describe_time
+from qa.records import Answer, Citation, Copy, QuestionTime, ResolvedDate
+
+
+def iso(value: PartialDate | None) -> str | None:
+    """A date as JSON carries it: "2020", "2020-02" or "2020-02-14"; None when unknown."""
+    return value.iso if value is not None else None
+
+
+def copy_record(c: Copy) -> dict:
+    return {"source": c.source, "title": c.title, "publisher": c.publisher, "date": iso(c.date)}
+
+
+def resolved_date_record(r: ResolvedDate) -> dict:
+    return {"expression": r.expression, "resolved": r.text, "iso": r.iso, "article_date": iso(r.article_date),
+            "exact": r.exact, "date_from_copy": r.date_from_copy}
 
 
 def citation_record(c: Citation) -> dict:
@@ -20,15 +36,15 @@ def citation_record(c: Citation) -> dict:
         "end": c.end,
         "title": c.title,
         "publisher": c.publisher,
-        "date": c.date,
+        "date": iso(c.date),
         "date_text": date_text(c.date, c.copies),  # German, as shown
         "date_from_copy": borrowed.source if borrowed else None,
-        "also_reported_by": [copy.to_dict() for copy in c.copies],
+        "also_reported_by": [copy_record(copy) for copy in c.copies],
     }
 
 
 def question_time_record(when: QuestionTime) -> dict:
-    return {"date_from": when.date_from, "date_to": when.date_to, "text": when.text, "newest": when.newest,
+    return {"date_from": iso(when.date_from), "date_to": iso(when.date_to), "text": when.text, "newest": when.newest,
             "applied_as": "ranking", "description": describe_time(when)}
 
 
@@ -58,7 +74,7 @@ def answer_record(answer: Answer, qid: str | None = None) -> dict:
     if answer.question_time is not None:
         record["question_time"] = question_time_record(answer.question_time)
     if answer.resolved_dates:
-        record["resolved_dates"] = [r.to_dict() for r in answer.resolved_dates]
+        record["resolved_dates"] = [resolved_date_record(r) for r in answer.resolved_dates]
     if answer.notes:  # German remarks, e.g. a cited file that cannot be read any more
         record["notes"] = list(answer.notes)
     return record

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from typing import Iterator
 
 from qa.answer.tense import clause, is_past
-from qa.dates import PartialDate, display_date, month_name
+from qa.dates import PartialDate, month_name
 from qa.language import month_pattern, months, question_kind, weekdays
 from qa.records import Answer, Citation, ResolvedDate
 
@@ -78,11 +78,10 @@ def expressions(sentence: str) -> Iterator[tuple[str, re.Match]]:
     return iter(sorted(found, key=lambda item: item[1].start()))
 
 
-def resolve(kind: str, m: re.Match, sentence: str, article_date: str | None) -> ResolvedDate:
+def resolve(kind: str, m: re.Match, sentence: str, article: PartialDate | None) -> ResolvedDate:
     """The absolute date an expression means, in German, against the article's date."""
     expression = m.group(0)
-    article = PartialDate.from_iso(article_date)
-    if article is None:  # undated, or a stored text that is no date ("2020-02-31")
+    if article is None:  # undated (a stored text that is no date, "2020-02-31", reads as undated)
         return ResolvedDate(expression, "nicht auflösbar: der Artikel nennt kein Datum", None, None)
     past = is_past(expression, clause(sentence, m))
     if past is None:
@@ -90,7 +89,7 @@ def resolve(kind: str, m: re.Match, sentence: str, article_date: str | None) -> 
     exact = article.precision == "day"
     text, iso = _RESOLVERS[kind](m, article.first_day, past, exact, article)
     found = PartialDate.from_iso(iso)
-    return ResolvedDate(expression, text, iso, article_date, exact=bool(found and found.precision == "day"))
+    return ResolvedDate(expression, text, iso, article, exact=bool(found and found.precision == "day"))
 
 
 def _weekday(m, day: date, past: bool, exact: bool, article: PartialDate):
@@ -100,7 +99,7 @@ def _weekday(m, day: date, past: bool, exact: bool, article: PartialDate):
     number = weekdays()[name.lower()]
     shift = -((day.isoweekday() - number) % 7) if past else (number - day.isoweekday()) % 7
     found = day + timedelta(days=shift)
-    return f"{name}, {display_date(found.isoformat())}", found.isoformat()
+    return f"{name}, {PartialDate.from_date(found).german()}", found.isoformat()
 
 
 def _day(m, day: date, past: bool, exact: bool, article: PartialDate):
@@ -108,7 +107,7 @@ def _day(m, day: date, past: bool, exact: bool, article: PartialDate):
     if not exact:
         return f"ein Tag {_in(article)}", article.iso
     found = day + timedelta(days=_DAYS[word])
-    return display_date(found.isoformat()), found.isoformat()
+    return PartialDate.from_date(found).german(), found.isoformat()
 
 
 def _week(m, day: date, past: bool, exact: bool, article: PartialDate):
@@ -133,7 +132,7 @@ def _eve(m, day: date, past: bool, exact: bool, article: PartialDate):
     if not exact:
         return f"ein Tag {_in(article)}", article.iso
     found = day - timedelta(days=1)
-    return f"{display_date(found.isoformat())} (Tag vor dem Artikel)", found.isoformat()
+    return f"{PartialDate.from_date(found).german()} (Tag vor dem Artikel)", found.isoformat()
 
 
 def _ago(m, day: date, past: bool, exact: bool, article: PartialDate):
@@ -141,10 +140,10 @@ def _ago(m, day: date, past: bool, exact: bool, article: PartialDate):
     unit = m.group(2).lower()
     if unit.startswith("tag") and exact:
         found = day - timedelta(days=count)
-        return display_date(found.isoformat()), found.isoformat()
+        return PartialDate.from_date(found).german(), found.isoformat()
     if unit.startswith("woche") and exact:
         found = day - timedelta(weeks=count)
-        return f"um den {display_date(found.isoformat())}", None
+        return f"um den {PartialDate.from_date(found).german()}", None
     if unit.startswith("monat") and article.precision != "year":
         months_back = day.year * 12 + day.month - 1 - count
         found = PartialDate(months_back // 12, months_back % 12 + 1)
@@ -188,7 +187,7 @@ def _daymonth(m, day: date, past: bool, exact: bool, article: PartialDate):
         found = date(year, number, int(m.group(1)))
     except ValueError:
         return f"{m.group(0)} (kein gültiges Datum)", None
-    return display_date(found.isoformat()), found.isoformat()
+    return PartialDate.from_date(found).german(), found.isoformat()
 
 
 def _month(m, day: date, past: bool, exact: bool, article: PartialDate):
@@ -211,10 +210,9 @@ def article_label(resolved: ResolvedDate) -> str:
     if resolved.article_date is None:
         return ""
     source = f"Datum laut Kopie {resolved.date_from_copy}: " if resolved.date_from_copy else "Artikel vom "
-    article = PartialDate.from_iso(resolved.article_date)
-    if article is not None and article.precision == "day":
-        return f" ({source}{display_date(resolved.article_date)})"
-    return f" ({source}{display_date(resolved.article_date)}; Tag unbekannt)"
+    if resolved.article_date.precision == "day":
+        return f" ({source}{resolved.article_date.german()})"
+    return f" ({source}{resolved.article_date.german()}; Tag unbekannt)"
 
 
 def resolved_dates(question: str, answer: Answer) -> list[tuple[ResolvedDate, Citation]]:

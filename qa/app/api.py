@@ -10,11 +10,11 @@
     GET  /v1/models            the models (answerers) this installation offers
     GET  /v1/models/{id}       one of them (404 for another id)
     POST /v1/ask               one `qa batch` record: {"id"?, "question", "history"?, "answerer"?,
-                               "sources"?, "date_from"?, "date_to"?, "question_time"?} -> Answer.to_record()
+                               "sources"?, "date_from"?, "date_to"?, "question_time"?} -> qa.answer.record.answer_record
     GET  /health               {"status": "ok", ...}; 503 when the index cannot be read
 
 With `api_key` set (QA_API_KEY) every /v1 request needs `Authorization: Bearer <key>` (the UI's
-own routes: qa.app.guard). A body is parsed by qa.app.safe_json (no lone surrogates, no deep
+own routes: qa.app.guard). A body is parsed by qa.safe_json (no lone surrogates, no deep
 nesting); earlier turns are capped (`max_turn_chars`). Citation links use the configured public
 address (`Settings.base_url`), never the request's Host header. Every
 failure is a JSON error in OpenAI's shape with a German message: 400 bad request, 401 key,
@@ -44,12 +44,12 @@ from qa.answer.record import answer_record
 from qa.app import openai_format as fmt
 from qa.app.api_requests import AskRequest, ChatRequest, check_turns, german_validation, question_and_history
 from qa.app.gate import Admission, BusyError
-from qa.app.safe_json import JSONProblem, parse_json
 from qa.app.usage import TokenCounter
 from qa.config import Settings
 from qa.errors import QAError, QuestionError
 from qa.pipeline import Pipeline, clean_question
 from qa.records import Answer, Filters, Turn
+from qa.safe_json import JSONProblem, parse_json
 
 logger = logging.getLogger(__name__)
 

@@ -71,7 +71,7 @@ def history(exchanges: Sequence[Exchange]) -> list[Turn]:
 def article_choices(records: Sequence[FileRecord]) -> list[tuple[str, str]]:
     choices = []
     for r in records:
-        details = ", ".join(x for x in (r.publisher, r.date) if x)
+        details = ", ".join(x for x in (r.publisher, r.date and r.date.iso) if x)
         choices.append((f"{r.title or r.source}" + (f" ({details})" if details else ""), r.source))
     return choices
 

@@ -26,8 +26,10 @@ def ingest(ctx, path, rebuild):
     for source, reason in report.skipped:
         click.echo(f"Warnung: {reason}", err=True)
     if not report.added and not report.updated and not report.unchanged:
+        from qa.ingest.formats import format_names
+
         raise GermanError(f"Im Korpusordner {ctx.obj.corpus_dir} liegen keine lesbaren Artikel "
-                          "(.txt, .md, .html).")
+                          f"({', '.join(format_names())}).")
     click.echo(report.summary())
 
 

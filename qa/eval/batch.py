@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from qa.app.safe_json import JSONProblem, json_problem, parse_json
-from qa.errors import QAError, QuestionError
 from qa.answer.record import answer_record
+from qa.errors import QAError, QuestionError
 from qa.records import Turn
+from qa.safe_json import JSONProblem, json_problem, parse_json
 
 logger = logging.getLogger(__name__)
 

@@ -28,8 +28,7 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-from qa.dates import PartialDate, date_span, display_date, month_name
-from qa.records import Filters
+from qa.dates import PartialDate, display_date, month_name
 
 
 def _norm(text: str) -> str:
@@ -42,7 +41,7 @@ def written_forms(iso: str) -> list[str]:
     if value is not None and value.precision == "day":
         y, m, d = value.year, value.month, value.day
         return [value.german(), f"{d}.{m}.{y}", f"{d}. {month_name(m)} {y}"]
-    return [display_date(iso)]
+    return [display_date(value)]
 
 
 def names_date(record: Mapping, iso: str) -> bool:
@@ -68,19 +67,18 @@ def _groups_named(record: Mapping, gold: Mapping) -> int:
     return sum(any(_norm(alias) in text for alias in group["answers"]) for group in gold["conflict"])
 
 
-def _first_dated_in_range(record: Mapping, gold: Mapping, dates: Mapping[str, str | None]) -> bool:
+def _first_dated_in_range(record: Mapping, gold: Mapping, dates: Mapping[str, PartialDate | None]) -> bool:
     dated = [dates.get(hit.get("source")) for hit in record.get("retrieved") or []]
     dated = [d for d in dated if d]
     if not dated:
         return False
     if gold["time"] == "newest":
-        return date_span(dated[0])[1] >= max(date_span(d)[1] for d in dated)
-    low, high = Filters(date_from=gold["range"][0], date_to=gold["range"][1]).bounds()
-    start, end = date_span(dated[0])
-    return end >= low and start <= high
+        return dated[0].end_key >= max(d.end_key for d in dated)
+    low, high = (PartialDate.from_iso(gold["range"][0]), PartialDate.from_iso(gold["range"][1]))
+    return dated[0].overlaps(low, high)
 
 
-def score_time(gold: list[Mapping], answers: Mapping[str, Mapping], dates: Mapping[str, str | None]) -> dict:
+def score_time(gold: list[Mapping], answers: Mapping[str, Mapping], dates: Mapping[str, PartialDate | None]) -> dict:
     """The figures above, with the ids of the rows that missed. `dates`: source -> article date."""
     figures, misses = {}, {}
     dated = [g for g in gold if g.get("expected_dates")]

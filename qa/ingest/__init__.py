@@ -1,1 +1,3 @@
-"""corpus -> chunks -> index: reading files (`corpus`), splitting them (`chunking`), keeping the index in line with the folder (`indexer`)."""
+"""corpus -> chunks -> index: the corpus formats (`formats`: suffix -> reader), cleaning a text
+(`cleaning`), reading a file (`corpus`), splitting it (`chunking`), keeping the index in line with
+the folder (`indexer`)."""

@@ -19,8 +19,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.config import SUPPORTED_SUFFIXES
 from qa.errors import CorpusError
+from qa.ingest.formats import suffixes
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ def list_corpus(corpus_dir: Path) -> Listing:
         raise CorpusError(f"Der Korpusordner {corpus_dir} existiert nicht.")
     root = corpus_dir.resolve()
     files, refused = [], []
+    supported = suffixes()
     for folder, dirs, names in os.walk(corpus_dir, followlinks=False):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -54,7 +55,7 @@ def list_corpus(corpus_dir: Path) -> Listing:
                 refused.append((source_name(here / name, corpus_dir), reason))
         for name in sorted(names):
             path = here / name
-            if name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if name.startswith(".") or path.suffix.lower() not in supported:
                 continue
             reason = outside_reason(path, root, corpus_dir, "Die Datei")
             if reason:

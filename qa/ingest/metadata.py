@@ -7,7 +7,7 @@
 
 `datei` is the file name relative to the corpus folder (required); `titel`, `herausgeber`
 and `datum` may be empty. Dates as `2020-02-14`, `14.02.2020`, `14. Februar 2020`, `2020-02`
-or `2020` (qa.dates.iso_date). Markdown files may start with front matter instead:
+or `2020` (qa.dates.PartialDate.parse). Markdown files may start with front matter instead:
 
     ---
     datum: 2020-02-14
@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from qa.dates import iso_date
+from qa.dates import PartialDate
 from qa.records import Article
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class Metadata:
 
     title: str | None = None
     publisher: str | None = None
-    date: str | None = None
+    date: PartialDate | None = None
 
     @property
     def empty(self) -> bool:
@@ -60,7 +60,7 @@ class Metadata:
         """Part of the file's version ("" when the sidecar says nothing: versions stay as before)."""
         if self.empty:
             return ""
-        text = f"{self.title or ''}\x1f{self.publisher or ''}\x1f{self.date or ''}"
+        text = f"{self.title or ''}\x1f{self.publisher or ''}\x1f{self.date.iso if self.date else ''}"
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -88,7 +88,7 @@ def load_sidecar(corpus_dir: Path) -> dict[str, Metadata]:
 
 
 def _metadata(values: dict[str, str], where: str) -> Metadata:
-    date = iso_date(values.get("date"))
+    date = PartialDate.parse(values.get("date"))
     if values.get("date") and date is None:
         logger.warning("%s: „%s“ ist kein Datum (erwartet z. B. 2020-02-14 oder 14.02.2020) und wird ignoriert.",
                        where, values["date"])

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import date
 from typing import Sequence
 
 import numpy as np
 
 from qa.config import Settings
-from qa.dates import date_span
 from qa.records import Chunk, Copy, Filters, Hit
 from qa.retrieval.keyword import KeywordIndex
 from qa.store.base import Store
@@ -52,9 +52,9 @@ class Retriever:
         for chunk in sorted(chunks, key=lambda c: (c.source, c.position)):
             self._by_source.setdefault(chunk.source, []).append(chunk)
         self._sources = np.array([c.source for c in chunks], dtype=object)
-        spans = [date_span(c.date) for c in chunks]
-        self._date_low = np.array([a for a, _ in spans], dtype=np.int64)
-        self._date_high = np.array([b for _, b in spans], dtype=np.int64)
+        # the days each chunk's date covers, as day numbers (date.toordinal; 0: undated)
+        self._date_low = np.array([c.date.first_day.toordinal() if c.date else 0 for c in chunks], dtype=np.int64)
+        self._date_high = np.array([c.date.last_day.toordinal() if c.date else 0 for c in chunks], dtype=np.int64)
         logger.info("retriever ready: %d chunks from %d files", len(chunks), len(self._live))
 
     @property
@@ -105,6 +105,7 @@ class Retriever:
         if filters.sources:
             keep &= np.isin(self._sources, list(filters.sources))
         if filters.dated:
-            low, high = filters.bounds()
+            low = filters.date_from.first_day.toordinal() if filters.date_from else 1
+            high = filters.date_to.last_day.toordinal() if filters.date_to else date.max.toordinal()
             keep &= (self._date_low > 0) & (self._date_high >= low) & (self._date_low <= high)
         return keep.astype(np.float32)

@@ -7,12 +7,15 @@ keeps, best first, renumbered from rank 1 (`renumber`). A new one is a class wit
 `rerank` (the `Reranker` protocol of qa.retrieval.reranker), plus one line in `RERANKERS`. Its
 factory gets the settings and the retriever of the index it reranks for (the Pipeline builds a
 new reranker with every new retriever), never the Pipeline.
+Another package adds one through the entry point group `qa_de.rerankers` (value: the factory),
+read when the registry is first read (qa.plugins).
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Sequence
 
 from qa.errors import SettingsError
+from qa.plugins import GROUP_PREFIX, Registry
 from qa.records import Hit
 from qa.retrieval.diversify import Diversify
 from qa.retrieval.reranker import Reranker, renumber  # noqa: F401  the registry's names for rerankers
@@ -27,8 +30,8 @@ class KeepOrder:
         return list(hits)
 
 
-RERANKERS: dict[str, Callable[..., Reranker]] = {"none": lambda settings, retriever: KeepOrder(),
-                                                 "diversify": Diversify}
+RERANKERS: Registry = Registry(GROUP_PREFIX + "rerankers", {"none": lambda settings, retriever: KeepOrder(),
+                                                            "diversify": Diversify})
 """name -> factory(settings, retriever). A reranker may have `pool(k)`: how many fused hits it
 wants to see for a list of k (default k); the pipeline cuts its result to k."""
 

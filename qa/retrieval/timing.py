@@ -21,8 +21,8 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from qa.dates import PartialDate, date_span
-from qa.records import Filters, Hit, QuestionTime
+from qa.dates import PartialDate
+from qa.records import Hit, QuestionTime
 
 IN_RANGE = 1.5
 MENTIONED = 1.2
@@ -44,28 +44,26 @@ def prefer_time(hits: Sequence[Hit], when: QuestionTime | None) -> list[Hit]:
 def range_factor(hit: Hit, when: QuestionTime) -> float:
     if not when.dated:
         return 1.0
-    low, high = Filters(date_from=when.date_from, date_to=when.date_to).bounds()
-    start, end = date_span(hit.chunk.date)
-    if start:
-        return IN_RANGE if end >= low and start <= high else OUTSIDE
-    years = _years(low, high)
+    if hit.chunk.date is not None:
+        return IN_RANGE if hit.chunk.date.overlaps(when.date_from, when.date_to) else OUTSIDE
+    years = _years(when.date_from, when.date_to)
     if years and any(re.search(rf"\b{year}\b", hit.chunk.text) for year in years):
         return MENTIONED
     return UNDATED
 
 
-def _years(low: int, high: int) -> list[int]:
+def _years(low: PartialDate | None, high: PartialDate | None) -> list[int]:
     """The years of a closed range shorter than MAX_YEARS ([] for an open or a long one)."""
-    if low <= 1 or high >= 99999999 or high // 10000 - low // 10000 + 1 >= MAX_YEARS:
+    if low is None or high is None or high.year - low.year + 1 >= MAX_YEARS:
         return []
-    return list(range(low // 10000, high // 10000 + 1))
+    return list(range(low.year, high.year + 1))
 
 
 def recency_factor(hit: Hit, hits: Sequence[Hit], when: QuestionTime) -> float:
-    own = PartialDate.from_iso(hit.chunk.date)
-    if not when.newest or own is None:  # undated (or a stored text that is no date)
+    own = hit.chunk.date
+    if not when.newest or own is None:  # undated
         return 1.0
-    days = [_middle(d) for d in (PartialDate.from_iso(h.chunk.date) for h in hits) if d is not None]
+    days = [_middle(h.chunk.date) for h in hits if h.chunk.date is not None]
     oldest, newest = min(days), max(days)
     if newest == oldest:
         return 1.0 + NEWEST

@@ -7,13 +7,14 @@ in our own records (`Chunk`, `FileRecord`, `Filters`); whatever a backend needs 
 language, an encoding of dates, recovery of a damaged folder) stays inside its module.
 
 One implementation today: Chroma, as a local folder or a server (`qa.store.chroma`). Another
-backend is one module with a class that follows `Store`, plus one line in `STORES`.
+backend is one module with a class that follows `Store`, plus one line in `STORES`; another
+package adds one through the entry point group `qa_de.stores` (value: the factory), read when the
+registry is first read (qa.plugins).
 """
 from __future__ import annotations
 
-from typing import Callable
-
 from qa.errors import SettingsError
+from qa.plugins import GROUP_PREFIX, Registry
 from qa.store.base import FORMAT_VERSION, FileRecord, Store  # noqa: F401  the package's names
 
 
@@ -23,7 +24,7 @@ def _chroma(settings, embedder, create: bool, rebuild: bool) -> Store:
     return ChromaStore.open(settings, embedder, create=create, rebuild=rebuild)
 
 
-STORES: dict[str, Callable[..., Store]] = {"chroma": _chroma}
+STORES: Registry = Registry(GROUP_PREFIX + "stores", {"chroma": _chroma})
 """name -> factory(settings, embedder, create, rebuild)."""
 
 

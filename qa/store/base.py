@@ -11,6 +11,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from qa.dates import PartialDate
 from qa.records import Chunk, Filters
 
 FORMAT_VERSION = 2
@@ -25,7 +26,7 @@ class FileRecord:
     chunks: int
     title: str | None = None
     publisher: str | None = None
-    date: str | None = None
+    date: PartialDate | None = None
     size: int = -1  # file size and modification time when it was read: an unchanged
     mtime_ns: int = -1  # stat lets the next scan skip hashing (-1: always hash)
     skipped: str = ""  # German reason when the file could not be used (then chunks == 0)

@@ -17,20 +17,20 @@ numbers in chunk metadata.
 """
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import replace
 
 import numpy as np
 
 from qa.config import Settings
-from qa.dates import date_span
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
-from qa.records import Chunk, Filters, Sentence
+from qa.records import Chunk, Filters
 from qa.store.base import FORMAT_VERSION, FileRecord
 from qa.store.chroma_client import (chroma_embedding_function, disk_full_error, folder_identity,
                                     forget_local_client, guarded, is_disk_full, not_the_index, open_client,
                                     remove_local_index)
+from qa.store.chroma_rows import (chroma_where, chunk_from_row, chunk_metadata, file_metadata,
+                                  file_record_from_row)
 from qa.store.chroma_head import Head, new_token, pair_names, read_head, stale_collections, write_head
 
 logger = logging.getLogger(__name__)
@@ -234,12 +234,8 @@ class ChromaStore:
         """Mark these file versions live (one write: after their chunks are stored)."""
         if not records:
             return
-        metas = [{"hash": r.content_hash, "version": r.version, "chunks": r.chunks, "title": r.title or "",
-                  "publisher": r.publisher or "", "date": r.date or "", "size": r.size, "mtime_ns": r.mtime_ns,
-                  "skipped": r.skipped, "group": r.group, "minhash": r.minhash,
-                  "title_derived": r.title_derived} for r in records]
         self.files.upsert(ids=[r.source for r in records], embeddings=[[1.0, 0.0]] * len(records),
-                          metadatas=metas, documents=[r.source for r in records])
+                          metadatas=[file_metadata(r) for r in records], documents=[r.source for r in records])
 
     @guarded
     def forget_file(self, source: str) -> None:
@@ -300,43 +296,3 @@ class ChromaStore:
                 return
             yield (page["ids"], *[page[key] for key in include])
             offset += len(page["ids"])
-
-
-def chroma_where(filters: Filters | None) -> dict | None:
-    """`Filters` in Chroma's filter language (dates compared as YYYYMMDD numbers)."""
-    if filters is None or not filters.active:
-        return None
-    clauses = []
-    if filters.sources:
-        clauses.append({"source": {"$in": list(filters.sources)}})
-    if filters.dated:
-        low, high = filters.bounds()
-        clauses += [{"date_num": {"$gt": 0}}, {"date_end": {"$gte": low}}, {"date_num": {"$lte": high}}]
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def chunk_metadata(chunk: Chunk, version: str) -> dict:
-    spans = [[rel, rel + len(s.text), s.start] for rel, s in zip(chunk.sentence_positions(), chunk.sentences)]
-    low, high = date_span(chunk.date)
-    return {
-        "source": chunk.source, "version": version, "position": chunk.position,
-        "start": chunk.start, "end": chunk.end, "sentences": json.dumps(spans),
-        "title": chunk.title or "", "publisher": chunk.publisher or "", "date": chunk.date or "",
-        "date_num": low, "date_end": high,
-    }
-
-
-def file_record_from_row(source: str, meta: dict) -> FileRecord:
-    return FileRecord(source=source, content_hash=meta["hash"], version=meta["version"],
-                      chunks=int(meta.get("chunks", 0)), title=meta.get("title") or None,
-                      publisher=meta.get("publisher") or None, date=meta.get("date") or None,
-                      size=int(meta.get("size", -1)), mtime_ns=int(meta.get("mtime_ns", -1)),
-                      skipped=meta.get("skipped", ""), group=meta.get("group") or "",
-                      minhash=meta.get("minhash") or "", title_derived=bool(meta.get("title_derived", False)))
-
-
-def chunk_from_row(cid: str, text: str, meta: dict) -> Chunk:
-    sentences = tuple(Sentence(text[a:b], s, s + (b - a)) for a, b, s in json.loads(meta.get("sentences") or "[]"))
-    return Chunk(id=cid, source=meta["source"], text=text, start=int(meta["start"]), end=int(meta["end"]),
-                 position=int(meta["position"]), sentences=sentences, title=meta.get("title") or None,
-                 publisher=meta.get("publisher") or None, date=meta.get("date") or None)

@@ -3,6 +3,8 @@
 Python's json module accepts what the rest of the service cannot: a lone surrogate ("\\ud800",
 valid JSON escape, invalid Unicode: the tokenizers fail on it) and nesting thousands of levels
 deep (RecursionError). Both become a German message here, before anything else sees the value.
+It sits below the two that read such JSON, the API (qa.app) and `qa batch` (qa.eval); not here:
+what the values mean (qa.app.api_requests, qa.eval.batch).
 """
 from __future__ import annotations
 
