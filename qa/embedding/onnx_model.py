@@ -24,14 +24,13 @@ import functools
 import json
 import logging
 import os
-import shutil
-import tempfile
 import threading
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
+from qa.embedding import folders
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -46,39 +45,16 @@ def onnx_dir(cache_dir: Path) -> Path:
 
 
 def is_complete(folder: Path, digest: str) -> bool:
-    try:
-        return (folder / MARKER).read_text(encoding="utf-8").split()[0] == digest
-    except (OSError, IndexError):
-        return False
+    return folders.is_complete(folder, MARKER, digest)
 
 
 def ensure_converted(target: Path, digest: str, build: Callable[[Path], None]) -> Path:
-    """`target`, made by `build(folder)` in a temporary sibling and renamed into place unless a
-    complete one for `digest` is there; one process at a time (a lock file beside it)."""
-    from qa.embedding.e5_bundle import _exclusive
-
+    """`target`, made by `build(folder)` unless a complete one for `digest` is there
+    (`qa.embedding.folders.build_once`: a temporary sibling renamed into place, one process at a time)."""
     if is_complete(target, digest):
         return target
-    parent = target.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        with _exclusive(parent / f".{target.name}.lock"):
-            if is_complete(target, digest):  # another process finished meanwhile
-                return target
-            for leftover in parent.glob(f".{target.name}.tmp-*"):  # from an interrupted conversion
-                shutil.rmtree(leftover, ignore_errors=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
-            try:
-                build(staging)
-                os.chmod(staging, 0o755)
-                (staging / MARKER).write_text(f"{digest}  format {FORMAT}\n", encoding="utf-8")
-                if target.exists():  # unfinished or from other weights: move it aside first
-                    aside = tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent)
-                    os.replace(target, Path(aside) / "old")
-                os.replace(staging, target)
-            finally:
-                for leftover in parent.glob(f".{target.name}.tmp-*"):
-                    shutil.rmtree(leftover, ignore_errors=True)
+        folders.build_once(target, MARKER, digest, f"format {FORMAT}", build)
     except OSError as exc:
         raise ModelError(f"Das Modell konnte nicht nach {target} umgewandelt werden ({exc}). Bitte Schreibrechte "
                          "und freien Speicherplatz (etwa 0,6 GB) prüfen oder mit QA_CACHE_DIR einen anderen "
