@@ -15,7 +15,8 @@ import threading
 
 from qa.config import Settings
 from qa.errors import IndexBusyError, IndexCorruptError, IndexNotFoundError, QAError
-from qa.ingest.indexer import IngestReport, index_matches, ingest
+from qa.ingest.indexer import IngestReport, ingest
+from qa.ingest.scan import index_matches, needs_repair
 from qa.retrieval.hybrid import Retriever
 from qa.retrieval.reranker import Reranker
 from qa.store import open_store
@@ -48,8 +49,6 @@ class IndexLifecycle:
     def index_is_current(self) -> bool:
         """True when the index exists, matches the corpus folder (`index_matches`) and no ingest
         was killed half-way in it (`needs_repair`)."""
-        from qa.ingest.indexer import needs_repair
-
         self.refresh()
         try:
             files = self.store.file_records()
