@@ -6,10 +6,13 @@ on first use and keeps them, and is safe to share between threads (the app serve
 users from one Pipeline). Each stage gets what it uses from here, never the Pipeline: a
 reranker the retriever, an answerer what its registry entry `needs` (the reader, the extractive
 answerer as evidence provider), the post-answer steps (qa.answer.steps) the settings.
+
+It does not keep the index in line with the corpus itself: building, updating and reopening the
+index are `IndexLifecycle`'s (qa.index_lifecycle), which Pipeline inherits. It does not parse
+requests or render answers either (qa.app, qa.cli).
 """
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import time
@@ -23,10 +26,9 @@ from qa.answer.overview import OVERVIEW_HITS, OverviewAnswerer, asks_overview
 from qa.answer.steps import build_steps, run_steps
 from qa.config import Settings
 from qa.conversation import rewrite
-from qa.errors import (CorpusError, IndexBusyError, IndexCorruptError, IndexNotFoundError, QAError,
-                       QuestionError)
+from qa.errors import CorpusError, IndexCorruptError, IndexNotFoundError, QuestionError
+from qa.index_lifecycle import IndexLifecycle
 from qa.ingest.corpus import read_article
-from qa.ingest.indexer import IngestReport, index_matches, ingest
 from qa.ingest.metadata import load_sidecar
 from qa.records import Answer, Article, Filters, Hit, QuestionTime, Turn
 from qa.retrieval.hybrid import Retriever
@@ -35,9 +37,6 @@ from qa.retrieval.reranker import Reranker
 from qa.retrieval.timing import prefer_time
 from qa.store import check as check_store, open_store
 from qa.store.base import FileRecord, Store
-from qa.store.lock import READING_LAST, WAITING, writer_lock
-
-logger = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def clean_question(question: str, max_chars: int) -> str:
@@ -55,7 +54,7 @@ def clean_question(question: str, max_chars: int) -> str:
     return text
 
 
-class Pipeline:
+class Pipeline(IndexLifecycle):
     def __init__(self, settings: Settings, embedder=None, reader=None) -> None:
         """A SettingsError (German) at once when the settings name an unknown answerer, reranker
         or store (the registries judge their names, not Settings)."""
@@ -138,96 +137,6 @@ class Pipeline:
         _ = self.retriever
         self.embedder.embed_queries(["Aufwärmen"])
         tag("Was hat sie gesagt?")  # the tagger of follow-up questions
-
-    # -- index -------------------------------------------------------------------
-    def ingest(self, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
-        """Update (or rebuild) the index; IndexBusyError (German) while another process writes it."""
-        with writer_lock(self.settings):  # before the model loads: a busy index is refused at once
-            with self._lock:
-                report = ingest(self.settings, self.embedder, rebuild=rebuild, progress=progress)
-                self._store = self._retriever = self._reranker = None
-                return report
-
-    def index_is_current(self) -> bool:
-        """True when the index exists, matches the corpus folder (`index_matches`) and no ingest
-        was killed half-way in it (`needs_repair`)."""
-        from qa.ingest.indexer import needs_repair
-
-        self.refresh()
-        try:
-            files = self.store.file_records()
-        except IndexNotFoundError:
-            return False
-        return not needs_repair(self.store, files) and index_matches(self.settings, files)
-
-    def ensure_index(self, progress: bool | None = None, on_wait=None) -> IngestReport | None:
-        """Build the index on first use, update it when the corpus changed; None when current.
-
-        While another process writes the index, this one does not: it answers from the last
-        published index (the report's `busy` says so), or, when there is none yet, waits for
-        the writer to finish (`on_wait(German message)` first) and then checks again. Without
-        space to write, the last published index answers too (the report's `busy` says why)."""
-        from qa.errors import DiskFullError
-
-        try:
-            try:
-                return self._ensure_locked(progress, wait=0)
-            except IndexBusyError:
-                if self._has_index():
-                    return IngestReport(busy=READING_LAST)
-            if on_wait is not None:
-                on_wait(WAITING)
-            return self._ensure_locked(progress, wait=-1)
-        except DiskFullError as exc:
-            if not self._has_index():
-                raise
-            return IngestReport(busy=str(exc))
-
-    def _ensure_locked(self, progress: bool | None, wait: float) -> IngestReport | None:
-        with writer_lock(self.settings, wait=wait):
-            return None if self.index_is_current() else self.ingest(progress=progress)
-
-    def _has_index(self) -> bool:
-        try:
-            _ = self.store
-            return True
-        except IndexNotFoundError:
-            return False
-
-    def refresh(self) -> bool:
-        """Reopen store and retriever when another process published a new generation of the
-        index, or replaced or repaired its folder (`qa ingest --rebuild`, `rm -r` and `qa ingest`);
-        True when this call reopened them. Questions in flight, and other threads while the new
-        retriever is built, keep answering from the old ones."""
-        store = self._store
-        if store is None:
-            return False
-        try:
-            if store.current_generation() == store.generation:
-                return False
-        except IndexCorruptError:
-            pass  # unreadable: what is there now may have been rebuilt since (else the reopen says so)
-        except QAError:
-            return False  # unreachable: the question's own store access says so
-        if not self._reopening.acquire(blocking=False):
-            return False  # another thread reopens right now
-        try:
-            if self._store is not store:
-                return True
-            logger.info("the index has a new generation: reopening it")
-            store.close()
-            try:
-                fresh = open_store(self.settings, self.embedder)
-                retriever = Retriever(self.settings, self.embedder, fresh)
-            except QAError:
-                with self._lock:
-                    self._store = self._retriever = self._reranker = None
-                raise
-            with self._lock:
-                self._store, self._retriever, self._reranker = fresh, retriever, None
-            return True
-        finally:
-            self._reopening.release()
 
     # -- questions ---------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:

@@ -116,7 +116,7 @@ class CitingAnswerer:
 
 def test_a_file_unreadable_since_the_ingest_is_not_served_silently(settings, fake_embedder, monkeypatch):
     from qa.answer import ANSWERERS, Spec
-    from qa.ingest import indexer
+    from qa.ingest import scan
     from qa.pipeline import Pipeline
 
     monkeypatch.setitem(ANSWERERS, "zitiert", Spec("Zitiert", lambda settings: CitingAnswerer()))
@@ -136,14 +136,14 @@ def test_a_file_unreadable_since_the_ingest_is_not_served_silently(settings, fak
 
     # a file that is still there but cannot be read (as root, permissions do not stop reading)
     other = next(r.source for r in pipeline.articles() if r.source != cited)
-    real_read = indexer.read_corpus_file
+    real_read = scan.read_corpus_file
 
     def refuse(path, corpus, limit=None):
         if path.name == other:
             raise PermissionError(13, "Permission denied")
         return real_read(path, corpus, limit)
 
-    monkeypatch.setattr(indexer, "read_corpus_file", refuse)
+    monkeypatch.setattr(scan, "read_corpus_file", refuse)
     monkeypatch.setattr("qa.ingest.corpus.read_corpus_file", refuse)
     (settings.corpus_dir / other).touch()  # a new mtime: the scan reads it again
     assert not pipeline.index_is_current()

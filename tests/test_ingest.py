@@ -131,15 +131,15 @@ def test_unchanged_files_are_not_read_again(settings, fake_embedder, monkeypatch
     import os
     import time
 
-    from qa.ingest import indexer as ingest_module
+    from qa.ingest import scan as scan_module
 
     old = time.time() - 3600
     for path in settings.corpus_dir.iterdir():
         os.utime(path, (old, old))
     ingest(settings, fake_embedder, progress=False)
     hashed = []
-    real_hash = ingest_module.file_hash
-    monkeypatch.setattr(ingest_module, "file_hash", lambda data: hashed.append(len(data)) or real_hash(data))
+    real_hash = scan_module.file_hash
+    monkeypatch.setattr(scan_module, "file_hash", lambda data: hashed.append(len(data)) or real_hash(data))
     again = ingest(settings, fake_embedder, progress=False)
     assert hashed == [] and again.unchanged == 5
 
@@ -215,9 +215,9 @@ def test_derived_titles_reach_records_chunks_and_the_corpus_list(settings, fake_
 
 
 def test_new_title_rules_rechunk_every_file(settings, fake_embedder, monkeypatch):
-    import qa.ingest.indexer as indexer
+    import qa.ingest.scan as scan
 
     ingest(settings, fake_embedder, progress=False)
-    monkeypatch.setattr(indexer, "TITLE_RULES", indexer.TITLE_RULES + 1)
+    monkeypatch.setattr(scan, "TITLE_RULES", scan.TITLE_RULES + 1)
     report = ingest(settings, fake_embedder, progress=False)
     assert len(report.updated) == 5 and report.unchanged == 0

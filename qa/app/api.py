@@ -25,70 +25,44 @@ traceback. Answers run in worker threads of their own pool (sized to the places 
 a refusal never waits for a thread); generative ones pass the Gate shared with the UI,
 extractive ones the API's Lane. /health and /v1/models never wait for either: they answer at
 once under any load.
+
+Here: routing, the request checks every endpoint shares (key, body size, JSON, model, sources),
+answering in the pool, /v1/ask, /v1/models and /health. Not here: the chat endpoint's handling
+and streaming (qa.app.api_chat), how a failure becomes a response (qa.app.api_errors), request
+bodies (qa.app.api_requests) and OpenAI's JSON (qa.app.openai_format).
 """
 from __future__ import annotations
 
 import functools
-import logging
 import secrets
 
 import anyio
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
 from qa.answer import ANSWERERS, choices
-from qa.answer.base import Streamed
 from qa.answer.record import answer_record
 from qa.app import openai_format as fmt
-from qa.app.api_requests import AskRequest, ChatRequest, check_turns, german_validation, question_and_history
-from qa.app.gate import Admission, BusyError
+from qa.app.api_chat import ChatEndpoint
+from qa.app.api_errors import ApiError, guarded
+from qa.app.api_requests import AskRequest, check_turns, german_validation
+from qa.app.gate import Admission
 from qa.app.usage import TokenCounter
 from qa.config import Settings
-from qa.errors import QAError, QuestionError
+from qa.errors import QAError
 from qa.pipeline import Pipeline, clean_question
 from qa.records import Answer, Filters, Turn
 from qa.safe_json import JSONProblem, parse_json
 
-logger = logging.getLogger(__name__)
-
 MAX_BODY_BYTES = 1_000_000
-_END = object()
 _ENDPOINTS = {"/v1/chat/completions": "POST", "/v1/ask": "POST", "/v1/models": "GET"}
 REFUSING_THREADS = 16  # beyond the lane's places: threads that only say "429", so a refusal never queues
 
 
-class ApiError(Exception):
-    """A request that gets an OpenAI-style error response."""
+class Api(ChatEndpoint):
+    """The endpoints, their request checks and answering in the pool (the chat endpoint: ChatEndpoint)."""
 
-    def __init__(self, status: int, message: str, type_: str = "invalid_request_error", code: str | None = None,
-                 param: str | None = None, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.body = status, fmt.error_body(message, type_, code, param)
-        self.headers = {"WWW-Authenticate": "Bearer"} if status == 401 else (headers or {})
-
-    def response(self) -> JSONResponse:
-        return JSONResponse(self.body, status_code=self.status, headers=self.headers or None)
-
-
-def api_error(exc: BaseException) -> ApiError:
-    """The API's view of any failure while answering (German message, no traceback)."""
-    if isinstance(exc, ApiError):
-        return exc
-    if isinstance(exc, QuestionError):
-        return ApiError(400, str(exc), code="invalid_request", param=getattr(exc, "param", None))
-    if isinstance(exc, BusyError):
-        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
-        return ApiError(429, str(exc), "rate_limit_error", exc.code, headers=headers)
-    if isinstance(exc, QAError):
-        return ApiError(503, str(exc), "server_error", "service_unavailable")
-    logger.error("Unexpected error in the API", exc_info=exc)
-    return ApiError(500, "Ein unerwarteter Fehler ist aufgetreten. Details stehen im Protokoll des Servers.",
-                    "server_error", "internal_error")
-
-
-class Api:
     def __init__(self, pipeline: Pipeline, settings: Settings, admission: Admission) -> None:
         self.pipeline, self.settings, self.admission = pipeline, settings, admission
         lane, gate = admission.api, admission.llm  # answering threads: every place, and some that only refuse
@@ -156,65 +130,7 @@ class Api:
         """fn(*args) in a thread of the answering pool (not the one /health or formatting use)."""
         return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=self.answering)
 
-    def usage_for(self, body: ChatRequest, stream: bool = False):
-        """content -> OpenAI's usage, counted with the encoder's tokenizer (None where not sent)."""
-        if stream and not body.include_usage:
-            return None
-        prompt = [m.text for m in body.messages]
-        return lambda content: self.tokens.usage(prompt, content)
-
     # -- endpoints ---------------------------------------------------------------------------
-    async def chat(self, request: Request):
-        body: ChatRequest = await self.body(request, ChatRequest)
-        body.check()
-        name = self.answerer_for(body.model)
-        question, history = question_and_history(body.messages, self.settings.max_turn_chars)
-        question = clean_question(question, self.settings.max_question_chars)
-        filters = body.filters()
-        model = body.model or self.model_of(name)
-        if not body.stream:
-            answer = await self.worker(self.answer, question, history, filters, name, body.token_limit)
-            return await run_in_threadpool(fmt.completion, answer, model, self.base, self.usage_for(body))
-        return await self.stream(question, history, filters, name, model, body)
-
-    async def stream(self, question, history, filters, name, model, body: ChatRequest) -> StreamingResponse:
-        """Start answering before the response starts, so that early failures get a status code."""
-        await run_in_threadpool(self.check_sources, filters)
-        slot = self.admission.for_answerer(name, self.admission.api)
-        await self.worker(slot.__enter__)
-        try:
-            events = self.pipeline.stream(question, history, filters, name,
-                                          max_tokens=body.token_limit)
-        except BaseException:
-            slot.__exit__(None, None, None)
-            raise
-        finish = _Finish(events, slot)
-        stream = Streamed(events)
-        deltas = iter(stream)
-        try:
-            first = await run_in_threadpool(next, deltas, _END)
-        except BaseException:
-            finish()
-            raise
-        writer = fmt.ChunkWriter(model, self.usage_for(body, stream=True))
-        return _EventStream(self.sse(stream, deltas, first, finish, writer, self.base), finish)
-
-    async def sse(self, stream: Streamed, deltas, delta, finish, writer: fmt.ChunkWriter, base: str):
-        try:
-            yield writer.start()
-            while delta is not _END:
-                escaped = writer.text(delta)  # "" while a word is still incomplete
-                if escaped:
-                    yield escaped
-                delta = await run_in_threadpool(next, deltas, _END)
-            yield await run_in_threadpool(writer.finish, stream.answer, stream.text, base)
-            yield writer.done()
-        except Exception as exc:  # after the first byte only an error chunk can report it
-            yield writer.error(api_error(exc).body)
-            yield writer.done()
-        finally:  # also when the client goes away: stop generating, free the slot
-            finish()
-
     async def ask(self, request: Request):
         body: AskRequest = await self.body(request, AskRequest)
         name = self.answerer_name(body.answerer)
@@ -261,49 +177,6 @@ class Api:
                            code="method_not_allowed")
         raise ApiError(404, f"Den Endpunkt {request.url.path} gibt es nicht. Vorhanden: "
                             f"{', '.join(_ENDPOINTS)}, /health.", code="not_found")
-
-
-class _Finish:
-    """The end of a streamed answer, exactly once: close the answer's generator, free its slot."""
-
-    def __init__(self, events, slot) -> None:
-        self.events, self.slot, self.done = events, slot, False
-
-    def __call__(self) -> None:
-        if self.done:
-            return
-        self.done = True
-        try:
-            self.events.close()
-        finally:
-            self.slot.__exit__(None, None, None)
-
-
-class _EventStream(StreamingResponse):
-    """Server-sent events that finish their answer even when the client leaves before the first
-    chunk (then the body generator never starts, and its own `finally` never runs)."""
-
-    def __init__(self, body, finish: _Finish) -> None:
-        super().__init__(body, media_type="text/event-stream",
-                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        self.finish = finish
-
-    async def __call__(self, scope, receive, send) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            self.finish()
-
-
-def guarded(handler):
-    """An endpoint whose every failure becomes an OpenAI-style JSON error."""
-    async def endpoint(request: Request):
-        try:
-            result = await handler(request)
-        except Exception as exc:
-            return api_error(exc).response()
-        return result if isinstance(result, (JSONResponse, StreamingResponse)) else JSONResponse(result)
-    return endpoint
 
 
 def install_api(app: FastAPI, pipeline: Pipeline, settings: Settings, admission: Admission) -> Api:

@@ -26,7 +26,7 @@ MAX_FILE_BYTES = 20_000_000
 
 TITLE_RULES = 2
 """How titles are found (2: a title derived from the lead sentence where the file names none).
-Part of every file's version (qa.ingest.indexer.file_version): a new rule re-chunks every file."""
+Part of every file's version (qa.ingest.scan.file_version): a new rule re-chunks every file."""
 
 
 def read_article(path: Path, corpus_dir: Path, metadata: Metadata | None = None) -> Article:
