@@ -105,7 +105,24 @@ def ask(page, question: str):
     answer = bots.nth(before)
     expect(answer).to_contain_text("Extraktiv", timeout=ANSWER_TIMEOUT_MS)  # the final answer's meta line
     expect(page.locator("#qa-status")).not_to_contain_text("Suche läuft", timeout=ANSWER_TIMEOUT_MS)
+    settle(page)
     return answer
+
+
+def settle(page) -> None:
+    """Wait until the page's height has not changed for 10 frames: the outputs after the answer
+    (sources, Markdown, the list of chats) render a moment later, and the browser's scroll
+    anchoring moves the page while they do — a measurement taken meanwhile is taken mid-move."""
+    page.wait_for_function("""() => new Promise((done) => {
+        let height = -1, still = 0;
+        const tick = () => {
+            const now = document.documentElement.scrollHeight;
+            still = now === height ? still + 1 : 0;
+            height = now;
+            if (still >= 10) done(true); else requestAnimationFrame(tick);
+        };
+        tick();
+    })""", timeout=ANSWER_TIMEOUT_MS)
 
 
 def box(locator) -> dict:

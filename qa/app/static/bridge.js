@@ -8,10 +8,15 @@ if (!window.__qaLinks) {
   const root = document.documentElement;  // outside Gradio's containers: qa.css styles it unprefixed
   let savedY = null;
   let returnTo = null;
+  let savedBoxes = [];  // [element, scrollTop] of the scrolling boxes around the link (the chat's own)
 
   const openPanel = () => {
     if (!NARROW.matches || root.classList.contains('qa-panel-open')) return;
     savedY = window.scrollY;
+    savedBoxes = [];
+    for (let node = returnTo && returnTo.parentElement; node; node = node.parentElement) {
+      if (node.scrollHeight > node.clientHeight) savedBoxes.push([node, node.scrollTop]);
+    }
     const main = document.getElementById('qa-main');  // keeps its height while the panel is out of the flow,
     if (main) main.style.minHeight = main.offsetHeight + 'px';  // so the page neither shrinks nor scrolls
     root.classList.add('qa-panel-open');
@@ -21,6 +26,12 @@ if (!window.__qaLinks) {
     root.classList.remove('qa-panel-open');
     const main = document.getElementById('qa-main');
     if (main) main.style.minHeight = '';
+    const boxes = savedBoxes;  // the chat may have scrolled meanwhile, and its autoscroll may
+    const restore = () => { for (const [node, top] of boxes) node.scrollTop = top; };  // follow the resize
+    restore();
+    requestAnimationFrame(restore);
+    setTimeout(restore, 150);
+    savedBoxes = [];
     if (savedY !== null) window.scrollTo(0, savedY);
     savedY = null;
     if (returnTo && returnTo.isConnected) returnTo.focus({preventScroll: true});
