@@ -52,7 +52,7 @@ def main() -> int:
         row = {"articles": n, "questions": figures["train_questions"], "xquad_f1": figures["held_out"]["f1"],
                "xquad_em": figures["held_out"]["em"], "minutes": round(figures["train_seconds"] / 60, 1)}
         if test:
-            scored = evaluate_reader(load_reader(cache, folder, dtype="float32"), test)
+            scored = evaluate_reader(load_reader(cache, folder, dtype="float32", inference="torch"), test)
             row.update(test_f1=scored["f1"], test_em=scored["em"])
         rows.append(row)
         print(json.dumps(row), flush=True)

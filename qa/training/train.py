@@ -106,7 +106,7 @@ def train_reader(data_path: Path, out_dir: Path, config: TrainConfig, cache_dir:
     if eval_q:  # what ships (fp16 tensors applied to the base) is what is scored
         from qa.reader.model import load_reader
 
-        reader = load_reader(cache_dir, out_dir, dtype="float32")
+        reader = load_reader(cache_dir, out_dir, dtype="float32", inference="torch")  # no ONNX conversion per checkpoint
         figures["held_out"] = evaluate_reader(reader, eval_q, config.seed)
         figures["held_out_titles"] = sorted({q.title for q in eval_q})
         save_manifest(out_dir, config, figures, data_path, extra)
