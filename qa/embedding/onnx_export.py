@@ -122,24 +122,3 @@ def _sha256(path: Path) -> str:
     from qa.checksum import sha256_file
 
     return sha256_file(path)
-
-
-def quiet_transformers():
-    """transformers' load reports and progress bars off while a model loads for conversion."""
-    import contextlib
-
-    from transformers.utils import logging as hf_logging
-
-    @contextlib.contextmanager
-    def quiet():
-        verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-        try:
-            yield
-        finally:
-            hf_logging.set_verbosity(verbosity)
-            if bars:
-                hf_logging.enable_progress_bar()
-
-    return quiet()

@@ -20,7 +20,6 @@ A folder is written to a temporary sibling and renamed into place; one process c
 """
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
@@ -63,10 +62,7 @@ def ensure_converted(target: Path, digest: str, build: Callable[[Path], None]) -
 
 
 def threads() -> int:
-    """Threads of one inference (QA_ONNX_THREADS; default: the cores this process may use)."""
-    value = os.environ.get("QA_ONNX_THREADS", "")
-    if value.isdigit() and int(value) > 0:
-        return int(value)
+    """Threads of one inference: the cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
@@ -98,7 +94,6 @@ class OnnxBert:
     def __init__(self, folder: Path) -> None:
         import onnxruntime as ort
 
-        self.folder = folder
         self.meta = read_meta(folder)
         self.table = np.load(folder.parent / "tables" / self.meta["word_embeddings"], mmap_mode="r")
         options = ort.SessionOptions()
@@ -145,11 +140,3 @@ def shared_tokenizer(folder: Path) -> tuple[object, threading.Lock]:
         if key not in _tokenizers:
             _tokenizers[key] = (Tokenizer.from_file(str(folder / "tokenizer.json")), threading.Lock())
         return _tokenizers[key]
-
-
-@functools.lru_cache(maxsize=1)
-def available() -> bool:
-    """ONNX Runtime is installed."""
-    import importlib.util
-
-    return importlib.util.find_spec("onnxruntime") is not None

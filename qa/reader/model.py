@@ -24,18 +24,12 @@ WEIGHTS_DIR = Path(__file__).parent / "weights"
 def load_base(cache_dir: Path):
     """(BertForQuestionAnswering with an untrained head, tokenizer) on the bundled encoder."""
     from transformers import AutoTokenizer, BertForQuestionAnswering
-    from transformers.utils import logging as hf_logging
 
-    from qa.embedding.e5_bundle import ensure_bundled_model
+    from qa.embedding.e5_bundle import ensure_bundled_model, quiet_transformers
 
     folder = ensure_bundled_model(cache_dir)
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()  # the load report lists the pooler and the new head: expected
-    hf_logging.disable_progress_bar()
-    try:
+    with quiet_transformers():
         model = BertForQuestionAnswering.from_pretrained(str(folder), local_files_only=True)
-    finally:
-        hf_logging.set_verbosity(verbosity)
     tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     return model, tokenizer
 

