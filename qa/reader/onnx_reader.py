@@ -26,6 +26,7 @@ class OnnxReader(Reader):
     backend = "onnx"
 
     def __init__(self, folder: Path, max_length: int = 256, stride: int = 96) -> None:
+        self.folder = folder
         bert = Background(lambda: OnnxBert(folder))  # the session is built while the tokenizer loads
         tokenizer, self._tokenizer_lock = shared_tokenizer(folder)
         super().__init__(bert, tokenizer, max_length, stride)
