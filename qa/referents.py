@@ -23,8 +23,6 @@ FEMALE_OR_PLURAL = {"sie", "ihr", "ihre", "ihrer", "ihrem", "ihren", "ihres"}
 PLURAL = {"ihnen", "deren"}
 POSSESSIVE = {"sein", "seine", "seiner", "seinem", "seinen", "seines", "ihre", "ihrer", "ihrem", "ihren", "ihres"}
 _PLACE_PREPOSITIONS = {"in", "im", "nach", "aus", "bei", "auf", "von", "vom", "am", "an", "zu", "zum", "zur"}
-_FEMALE_ARTICLES = {"die", "eine", "einer"}
-_MALE_ARTICLES = {"der", "den", "ein", "einen", "eines", "des"}
 
 
 @dataclass
