@@ -17,9 +17,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-INFERENCE = ("auto", "onnx", "torch")
-
-
 @functools.lru_cache(maxsize=1)
 def bf16_supported() -> bool:
     """True when the CPU computes bfloat16 natively (avx512_bf16 or amx_bf16)."""

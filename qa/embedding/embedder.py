@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from pathlib import Path
 
 import numpy as np
 

@@ -19,6 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
+from qa.checksum import sha256_file
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def export_bert(model, tokenizer, folder: Path, outputs: Sequence[str], meta: di
     difference = _check(folder, table, ids.numpy(), mask.numpy(), expected)
     meta = {**meta, "format": 1, "outputs": list(outputs), "hidden": int(table.shape[1]),
             "pad_id": int(tokenizer.pad_token_id), "word_embeddings": table_name,
-            "tokenizer_sha256": _sha256(folder / "tokenizer.json"),
+            "tokenizer_sha256": sha256_file(folder / "tokenizer.json"),
             "max_difference_to_torch": difference}
     (folder / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     for path in folder.iterdir():
@@ -116,9 +117,3 @@ def _write_table(table: np.ndarray, tables: Path) -> str:
         finally:
             staging.unlink(missing_ok=True)
     return name
-
-
-def _sha256(path: Path) -> str:
-    from qa.checksum import sha256_file
-
-    return sha256_file(path)
